@@ -1,0 +1,43 @@
+/** Every limit and default of openaqua, by name. Nothing else hard-codes these numbers. */
+
+/** Queries in one AQuA job (90004 above it). */
+export const MAX_QUERIES_PER_JOB = 50;
+/** Characters in one query text. */
+export const MAX_QUERY_LENGTH = 20_000;
+/** Conditions in one ZOQL where clause. */
+export const MAX_ZOQL_CONDITIONS = 200;
+/** Fields in an Export ZOQL group by. */
+export const MAX_GROUP_BY_FIELDS = 5;
+/** Characters in a job name. */
+export const MAX_JOB_NAME_LENGTH = 32;
+/** notifyUrl must be shorter than this (90014). */
+export const MAX_NOTIFY_URL_LENGTH = 5000;
+/** Largest `offset` of a stateful job, in seconds. */
+export const MAX_OFFSET_SECONDS = 3600;
+/** Jobs `submitted` or `executing` per tenant, per mode (90028 above it). */
+export const MAX_CONCURRENT_STATEFUL_JOBS = 50;
+export const MAX_CONCURRENT_STATELESS_JOBS = 50;
+/** Per-query run time before 90027. */
+export const MAX_QUERY_MILLIS = 3 * 60 * 60 * 1000;
+/** Rows per segment file of a stateful full load. */
+export const SEGMENT_ROWS = 500_000;
+/** Result files are kept this long. */
+export const FILE_RETENTION_DAYS = 7;
+/** Job records are kept this long. */
+export const JOB_RETENTION_DAYS = 180;
+/** Deleted records are kept this long for incremental exports. */
+export const DELETED_RETENTION_DAYS = 30;
+/** A stateful session idle this long starts over with full loads. */
+export const SESSION_IDLE_DAYS = 180;
+/** Significant digits a decimal may carry (exactness bound of the embedded store). */
+export const MAX_DECIMAL_DIGITS = 15;
+/** Default tenant time zone. */
+export const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
+/** Default `apiVersion` echoed for a query that names none. */
+export const DEFAULT_API_VERSION = '145.0';
+/** OAuth access tokens live this long, in seconds. */
+export const TOKEN_TTL_SECONDS = 3599;
+/** Bytes buffered before a write to a result file. */
+export const WRITE_CHUNK_BYTES = 64 * 1024;
+/** Idempotency keys are remembered this long. */
+export const IDEMPOTENCY_HOURS = 24;

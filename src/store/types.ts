@@ -1,0 +1,60 @@
+/**
+ * The store's ports. Adapters live in store/sqlite/ (and later store/postgres/).
+ *
+ * Encoding of values in the embedded store (what `rows()` yields per column):
+ * - ID, string, picklist: string
+ * - decimal: number (REAL; at most MAX_DECIMAL_DIGITS significant digits, so every stored value
+ *   round-trips exactly); exact aggregates (sum, avg) yield a decimal string
+ * - integer: number; boolean: 0 | 1
+ * - date: 'YYYY-MM-DD' string; dateTime: epoch milliseconds (number)
+ * - null: null
+ */
+
+export type SqlValue = string | number | bigint | null;
+
+/** A query ready for the database: SQL text plus bound parameters, never interpolated values. */
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+
+/** A record as JSON/CSV gives it: field name (any case) to value. */
+export type RecordInput = Readonly<Record<string, unknown>>;
+
+/** A record as the CRUD API returns it: canonical field names, JSON values. */
+export type RecordOutput = Record<string, string | number | boolean | null>;
+
+/** A consistent view of one tenant's data at one point of the change sequence. */
+export interface Snapshot {
+  /** The last change sequence number visible in this snapshot. */
+  readonly seq: number;
+  /** Wall-clock time (epoch ms) at which the snapshot was taken. */
+  readonly time: number;
+  /** Streams the rows of a compiled query as arrays, one element per selected column. */
+  rows(query: CompiledQuery): IterableIterator<unknown[]>;
+}
+
+export interface LoadResult {
+  inserted: number;
+  updated: number;
+}
+
+/** One tenant's billing data, with change tracking. */
+export interface TenantStore {
+  readonly tenant: string;
+  /** Creates a record; returns its Id (generated unless given). Stamps CreatedDate/UpdatedDate. */
+  create(object: string, values: RecordInput): string;
+  /** Changes fields of a live record. Throws RecordError('INVALID_ID') when there is none. */
+  update(object: string, id: string, values: RecordInput): void;
+  /** Soft-deletes a live record. Throws RecordError('INVALID_ID') when there is none. */
+  delete(object: string, id: string): void;
+  /** A live record by Id, or undefined. */
+  get(object: string, id: string): RecordOutput | undefined;
+  /** Upserts many records by Id in one transaction (missing Id: create). */
+  load(object: string, records: Iterable<RecordInput>): LoadResult;
+  /** Runs `fn` inside one read snapshot. */
+  snapshot<T>(fn: (snap: Snapshot) => T): T;
+  /** Removes soft-deleted records deleted before `beforeMs`. Returns how many. */
+  purgeDeleted(beforeMs: number): number;
+  close(): void;
+}
