@@ -31,11 +31,14 @@ export type AquaCode = keyof typeof AQUA_MESSAGES;
 export class AquaError extends Error {
   readonly code: AquaCode;
   readonly detail: string;
-  constructor(code: AquaCode, detail?: string) {
+  /** The job as echoed in the error response (with its `id` when a job record was created). */
+  job?: Record<string, unknown>;
+  constructor(code: AquaCode, detail?: string, job?: Record<string, unknown>) {
     super(AQUA_MESSAGES[code]);
     this.name = 'AquaError';
     this.code = code;
     this.detail = detail ?? AQUA_MESSAGES[code];
+    if (job) this.job = job;
   }
 }
 
