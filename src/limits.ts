@@ -41,3 +41,7 @@ export const TOKEN_TTL_SECONDS = 3599;
 export const WRITE_CHUNK_BYTES = 64 * 1024;
 /** Idempotency keys are remembered this long. */
 export const IDEMPOTENCY_HOURS = 24;
+/** How long a write waits for another connection's write lock on a tenant database, in ms. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/** Idle read connections a tenant store keeps open for snapshots. */
+export const SQLITE_IDLE_READERS = 4;

@@ -39,6 +39,20 @@ export interface LoadResult {
   updated: number;
 }
 
+/**
+ * A load fed one record at a time and applied at once, for input read as a stream (a CSV file):
+ * every record is validated as it is added, nothing is visible until `commit`, and `commit` applies
+ * all of it in one transaction with one change sequence number.
+ */
+export interface LoadSession {
+  /** Validates one record and sets it aside. Throws RecordError for a bad value or field. */
+  add(record: RecordInput): void;
+  /** Upserts every added record by Id (missing Id: create) in one transaction. */
+  commit(): LoadResult;
+  /** Drops every added record; nothing is written. */
+  abort(): void;
+}
+
 /** One tenant's billing data, with change tracking. */
 export interface TenantStore {
   readonly tenant: string;
@@ -52,6 +66,8 @@ export interface TenantStore {
   get(object: string, id: string): RecordOutput | undefined;
   /** Upserts many records by Id in one transaction (missing Id: create). */
   load(object: string, records: Iterable<RecordInput>): LoadResult;
+  /** Starts a load fed record by record (see LoadSession). Other writes may proceed until `commit`. */
+  beginLoad(object: string): LoadSession;
   /** Runs `fn` inside one read snapshot. */
   snapshot<T>(fn: (snap: Snapshot) => T): T;
   /** Removes soft-deleted records deleted before `beforeMs`. Returns how many. */

@@ -1,0 +1,96 @@
+import type { Statement } from 'better-sqlite3';
+import { newId } from '../../ids.ts';
+import type { ObjectDef } from '../../schema/index.ts';
+import type { LoadResult, LoadSession, RecordInput, SqlValue } from '../types.ts';
+import type { Db } from './connection.ts';
+import { type EncodedRecord, encodeRecord } from './encode.ts';
+import { stageDropSql, stageInsertSql, stageReadSql, stageTableSql } from './sql.ts';
+import type { RecordWriter, Stamp } from './writes.ts';
+
+const BATCH = 1000;
+let stages = 0;
+
+/**
+ * Records set aside in a TEMP table of the writer connection: staging holds no lock on the tenant
+ * database, so a long stream does not block other writers, and memory stays flat. Values are staged
+ * already encoded (JSON keeps every number exactly), so `commit` cannot meet a bad value.
+ */
+export class StagedLoad implements LoadSession {
+  private readonly table = `_stage_${process.pid}_${++stages}`;
+  private readonly columnSets: string[][] = [];
+  private readonly columnSetIndex = new Map<string, number>();
+  private buffer: [number, string][] = [];
+  private readonly insert: Statement;
+  private open = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly writer: RecordWriter,
+    private readonly object: ObjectDef,
+    private readonly zone: string,
+    private readonly stamp: () => Stamp,
+  ) {
+    for (const sql of stageTableSql(this.table)) db.exec(sql);
+    this.insert = db.prepare(stageInsertSql(this.table));
+  }
+
+  add(record: RecordInput): void {
+    if (!this.open) throw new Error('this load has ended');
+    const rec = encodeRecord(this.object, record, this.zone);
+    const key = rec.columns.join(',');
+    let k = this.columnSetIndex.get(key);
+    if (k === undefined) {
+      k = this.columnSets.length;
+      this.columnSets.push([...rec.columns]);
+      this.columnSetIndex.set(key, k);
+    }
+    this.buffer.push([k, JSON.stringify([rec.id ?? null, ...rec.values])]);
+    if (this.buffer.length >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const rows = this.buffer;
+    this.buffer = [];
+    this.db.transaction(() => {
+      for (const [k, v] of rows) this.insert.run(k, v);
+    })();
+  }
+
+  commit(): LoadResult {
+    if (!this.open) throw new Error('this load has ended');
+    try {
+      this.flush();
+      const read = this.db.prepare(stageReadSql(this.table)).raw();
+      return this.db
+        .transaction(() => {
+          const stamp = this.stamp();
+          const result = { inserted: 0, updated: 0 };
+          let last = 0;
+          for (;;) {
+            const rows = read.all(last, BATCH) as [number, number, string][];
+            if (rows.length === 0) break;
+            for (const [rowid, k, v] of rows) {
+              const [id, ...values] = JSON.parse(v) as [string | null, ...SqlValue[]];
+              const rec: EncodedRecord = { columns: this.columnSets[k]!, values, id: id ?? undefined };
+              result[this.writer.upsert(this.object, id ?? newId(), rec, stamp)]++;
+              last = rowid;
+            }
+          }
+          return result;
+        })
+        .immediate();
+    } finally {
+      this.end();
+    }
+  }
+
+  abort(): void {
+    if (this.open) this.end();
+  }
+
+  private end(): void {
+    this.open = false;
+    this.buffer = [];
+    this.db.exec(stageDropSql(this.table));
+  }
+}

@@ -1,0 +1,117 @@
+import type { Statement } from 'better-sqlite3';
+import type { ObjectDef } from '../../schema/index.ts';
+import { getField } from '../../schema/index.ts';
+import type { SqlValue } from '../types.ts';
+import type { Db } from './connection.ts';
+import type { EncodedRecord } from './encode.ts';
+import { localDate } from './encode-time.ts';
+import { hardDeleteSql, insertSql, lookupSql, NEXT_SEQ, softDeleteSql, updateSql } from './sql.ts';
+
+/** The change every statement of one writing transaction is stamped with. */
+export interface Stamp {
+  readonly seq: number;
+  /** Clock time of the transaction, epoch ms. */
+  readonly now: number;
+}
+
+export type RecordState = 'absent' | 'live' | 'deleted';
+
+/**
+ * The record-level writes of one connection, with their prepared statements cached per object and
+ * column set. Callers run these inside a transaction that took its Stamp from `nextSeq`.
+ */
+export class RecordWriter {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly zone: string,
+  ) {}
+
+  statement(key: string, sql: () => string): Statement {
+    let s = this.statements.get(key);
+    if (!s) {
+      s = this.db.prepare(sql());
+      this.statements.set(key, s);
+    }
+    return s;
+  }
+
+  /** Takes the next change sequence number; call once per writing transaction. */
+  nextSeq(): number {
+    return this.statement('seq', () => NEXT_SEQ)
+      .pluck()
+      .get() as number;
+  }
+
+  /** CreatedDate/UpdatedDate as the object stores them (most are datetimes, a few are dates). */
+  userTime(object: ObjectDef, name: 'CreatedDate' | 'UpdatedDate', now: number): SqlValue {
+    const field = getField(object, name);
+    if (!field) return null;
+    return field.type === 'date' ? localDate(now, this.zone) : now;
+  }
+
+  state(object: ObjectDef, id: string): RecordState {
+    const row = this.statement(`lookup|${object.name}`, () => lookupSql(object.name))
+      .raw()
+      .get(id) as [number | null] | undefined;
+    if (!row) return 'absent';
+    return row[0] === null ? 'live' : 'deleted';
+  }
+
+  insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): void {
+    const columns = ['Id', ...rec.columns];
+    const params: SqlValue[] = [id, ...rec.values];
+    for (const name of ['CreatedDate', 'UpdatedDate'] as const) {
+      if (!rec.columns.includes(name) && getField(object, name)) {
+        columns.push(name);
+        params.push(this.userTime(object, name, stamp.now));
+      }
+    }
+    params.push(stamp.seq, stamp.seq, stamp.now);
+    this.statement(`insert|${object.name}|${columns.join(',')}`, () => insertSql(object.name, columns)).run(
+      params,
+    );
+  }
+
+  /** Changes a live record; false when there is none. UpdatedDate becomes now unless given. */
+  update(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): boolean {
+    const columns = [...rec.columns];
+    const params: SqlValue[] = [...rec.values];
+    if (!rec.columns.includes('UpdatedDate') && getField(object, 'UpdatedDate')) {
+      columns.push('UpdatedDate');
+      params.push(this.userTime(object, 'UpdatedDate', stamp.now));
+    }
+    params.push(stamp.seq, stamp.now, id);
+    const s = this.statement(`update|${object.name}|${columns.join(',')}`, () =>
+      updateSql(object.name, columns),
+    );
+    return s.run(params).changes === 1;
+  }
+
+  /** Soft-deletes a live record; false when there is none. */
+  softDelete(object: ObjectDef, id: string, stamp: Stamp): boolean {
+    const s = this.statement(`delete|${object.name}`, () => softDeleteSql(object.name));
+    return (
+      s.run(stamp.now, stamp.seq, stamp.now, this.userTime(object, 'UpdatedDate', stamp.now), id).changes ===
+      1
+    );
+  }
+
+  /**
+   * Upserts by Id: a new Id (or none) inserts, a live record is updated with the given fields, and a
+   * soft-deleted one is replaced by a new record under the same Id.
+   */
+  upsert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): 'inserted' | 'updated' {
+    const state = this.state(object, id);
+    if (state === 'live') {
+      this.update(object, id, rec, stamp);
+      return 'updated';
+    }
+    if (state === 'deleted') {
+      this.statement(`purge1|${object.name}`, () => hardDeleteSql(object.name)).run(id);
+    }
+    this.insert(object, id, rec, stamp);
+    return 'inserted';
+  }
+}
