@@ -1,0 +1,390 @@
+import { QueryError } from '../errors.ts';
+import { MAX_QUERY_LENGTH, MAX_ZOQL_CONDITIONS } from '../limits.ts';
+import type {
+  ComparisonOp,
+  ConditionNode,
+  ExprNode,
+  LimitNode,
+  LiteralNode,
+  NameNode,
+  NamePart,
+  OperandNode,
+  OrderItemNode,
+  Position,
+  QueryLanguage,
+  QueryNode,
+  SelectItemNode,
+  StarNode,
+} from './ast.ts';
+import { type Token, tokenize } from './lexer.ts';
+
+/** Words that end a clause or build a condition, so never taken as a name. */
+const RESERVED = new Set([
+  'select',
+  'from',
+  'where',
+  'group',
+  'by',
+  'having',
+  'order',
+  'limit',
+  'and',
+  'or',
+  'not',
+  'as',
+  'is',
+  'null',
+  'like',
+  'true',
+  'false',
+  'distinct',
+]);
+
+const COMPARISONS = new Set(['=', '!=', '<', '>', '<=', '>=']);
+
+/**
+ * Parses ZOQL or Export ZOQL text into a syntax tree. Throws QueryError with the position of the
+ * first thing that does not fit the grammar.
+ */
+export function parse(text: string, language: QueryLanguage): QueryNode {
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw new QueryError(
+      `a query may hold at most ${MAX_QUERY_LENGTH} characters, this one has ${text.length}`,
+      1,
+      1,
+    );
+  }
+  return new Parser(tokenize(text, language), language).query();
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'end':
+      return 'the end of the query';
+    case 'string':
+      return `'${t.text}'`;
+    case 'quoted':
+      return `"${t.text}"`;
+    default:
+      return `'${t.text}'`;
+  }
+}
+
+class Parser {
+  private i = 0;
+  private conditions = 0;
+  private readonly zoql: boolean;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly language: QueryLanguage,
+  ) {
+    this.zoql = language === 'zoql';
+  }
+
+  private get t(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  private peek(ahead = 1): Token {
+    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+  }
+
+  private fail(reason: string, at: Position = this.t): never {
+    throw new QueryError(reason, at.line, at.column);
+  }
+
+  private isWord(word: string, t: Token = this.t): boolean {
+    return t.kind === 'word' && t.lower === word;
+  }
+
+  private isOp(op: string, t: Token = this.t): boolean {
+    return t.kind === 'op' && t.text === op;
+  }
+
+  private acceptWord(word: string): Token | undefined {
+    if (!this.isWord(word)) return undefined;
+    return this.tokens[this.i++];
+  }
+
+  private acceptOp(op: string): Token | undefined {
+    if (!this.isOp(op)) return undefined;
+    return this.tokens[this.i++];
+  }
+
+  private expectWord(word: string): Token {
+    return this.acceptWord(word) ?? this.fail(`expected '${word}' but found ${describe(this.t)}`);
+  }
+
+  private expectOp(op: string): Token {
+    return this.acceptOp(op) ?? this.fail(`expected '${op}' but found ${describe(this.t)}`);
+  }
+
+  query(): QueryNode {
+    this.expectWord('select');
+    const select = this.selectList();
+    this.expectWord('from');
+    const from = this.namePart('an object name');
+    const where = this.acceptWord('where') ? this.condition() : undefined;
+    if (this.zoql) {
+      this.rejectZoqlClause();
+      this.end();
+      return { language: this.language, select, from, where, groupBy: [], orderBy: [] };
+    }
+    let groupBy: ExprNode[] = [];
+    if (this.acceptWord('group')) {
+      this.expectWord('by');
+      groupBy = this.list(() => this.expr());
+    }
+    const having = this.acceptWord('having') ? this.condition() : undefined;
+    let orderBy: OrderItemNode[] = [];
+    if (this.acceptWord('order')) {
+      this.expectWord('by');
+      orderBy = this.list(() => this.orderItem());
+    }
+    const limit = this.isWord('limit') ? this.limit() : undefined;
+    this.end();
+    return { language: this.language, select, from, where, groupBy, having, orderBy, limit };
+  }
+
+  private end(): void {
+    if (this.t.kind !== 'end') {
+      const expected = this.zoql ? "'where' or the end of the query" : 'a clause or the end of the query';
+      this.fail(`expected ${expected} but found ${describe(this.t)}`);
+    }
+  }
+
+  private rejectZoqlClause(): void {
+    for (const clause of ['group', 'having', 'order', 'limit']) {
+      if (this.isWord(clause)) {
+        const name = clause === 'group' || clause === 'order' ? `${clause} by` : clause;
+        this.fail(`ZOQL has no '${name}'; Export ZOQL (zoqlexport) does`);
+      }
+    }
+  }
+
+  private list<T>(item: () => T): T[] {
+    const items = [item()];
+    while (this.acceptOp(',')) items.push(item());
+    return items;
+  }
+
+  private selectList(): SelectItemNode[] {
+    return this.list(() => this.selectItem());
+  }
+
+  private selectItem(): SelectItemNode {
+    const start = this.t;
+    if (this.isOp('*')) {
+      if (this.zoql) this.fail("ZOQL has no '*': name the fields");
+      this.i++;
+      return {
+        line: start.line,
+        column: start.column,
+        expr: { kind: 'star', line: start.line, column: start.column },
+      };
+    }
+    if (this.isOp('.', this.peek()) && this.isOp('*', this.peek(2)) && !this.zoql) {
+      const qualifier = this.namePart('a field name');
+      this.i += 2;
+      const star: StarNode = { kind: 'star', qualifier, line: start.line, column: start.column };
+      return { line: start.line, column: start.column, expr: star };
+    }
+    const expr = this.expr();
+    let alias: NamePart | undefined;
+    if (this.acceptWord('as')) {
+      if (this.zoql) this.fail('ZOQL has no aliases', this.tokens[this.i - 1]);
+      alias = this.aliasName();
+    }
+    return { line: start.line, column: start.column, expr, alias };
+  }
+
+  private aliasName(): NamePart {
+    const t = this.t;
+    if (t.kind === 'quoted' || t.kind === 'string' || (t.kind === 'word' && !RESERVED.has(t.lower))) {
+      if (t.text.trim() === '') this.fail('an alias may not be empty');
+      this.i++;
+      return { text: t.text, line: t.line, column: t.column };
+    }
+    return this.fail(`expected an alias after 'as' but found ${describe(t)}`);
+  }
+
+  private namePart(what: string): NamePart {
+    const t = this.t;
+    if (t.kind === 'quoted' || (t.kind === 'word' && !RESERVED.has(t.lower))) {
+      this.i++;
+      return { text: t.text, line: t.line, column: t.column };
+    }
+    return this.fail(`expected ${what} but found ${describe(t)}`);
+  }
+
+  /** A field name, `Relation.Field`, or a function call. */
+  private expr(): ExprNode {
+    const t = this.t;
+    if (t.kind === 'word' && !RESERVED.has(t.lower) && this.isOp('(', this.peek())) {
+      if (this.zoql) this.fail('ZOQL has no functions');
+      this.i += 2;
+      const distinctToken = this.acceptWord('distinct');
+      const distinct = distinctToken ? { line: distinctToken.line, column: distinctToken.column } : undefined;
+      let arg: ExprNode | StarNode;
+      if (this.isOp('*')) {
+        arg = { kind: 'star', line: this.t.line, column: this.t.column };
+        this.i++;
+      } else {
+        arg = this.expr();
+      }
+      this.expectOp(')');
+      return { kind: 'call', name: t.text, distinct, arg, line: t.line, column: t.column };
+    }
+    return this.name();
+  }
+
+  private name(): NameNode {
+    const first = this.namePart('a field name');
+    if (!this.acceptOp('.')) return { kind: 'name', parts: [first], line: first.line, column: first.column };
+    const second = this.namePart('a field name after the dot');
+    if (this.isOp('.')) this.fail('a name has at most two parts: Relation.Field');
+    return { kind: 'name', parts: [first, second], line: first.line, column: first.column };
+  }
+
+  private orderItem(): OrderItemNode {
+    const start = this.t;
+    const expr = this.expr();
+    let descending = false;
+    if (this.acceptWord('desc')) descending = true;
+    else this.acceptWord('asc');
+    return { expr, descending, line: start.line, column: start.column };
+  }
+
+  private limit(): LimitNode {
+    const start = this.expectWord('limit');
+    const first = this.count();
+    if (!this.acceptOp(',')) return { offset: 0, count: first, line: start.line, column: start.column };
+    const second = this.count();
+    return { offset: first, count: second, line: start.line, column: start.column };
+  }
+
+  private count(): number {
+    const t = this.t;
+    if (t.kind !== 'number' || !/^\d+$/.test(t.text)) {
+      this.fail(`expected a whole number but found ${describe(t)}`);
+    }
+    const n = Number(t.text);
+    if (!Number.isSafeInteger(n)) this.fail(`${t.text} is too large for a limit`);
+    this.i++;
+    return n;
+  }
+
+  private condition(): ConditionNode {
+    let left = this.conjunction();
+    while (this.isWord('or')) {
+      const op = this.tokens[this.i++]!;
+      const right = this.conjunction();
+      left = { kind: 'or', left, right, line: op.line, column: op.column };
+    }
+    return left;
+  }
+
+  private conjunction(): ConditionNode {
+    let left = this.negation();
+    while (this.isWord('and')) {
+      const op = this.tokens[this.i++]!;
+      const right = this.negation();
+      left = { kind: 'and', left, right, line: op.line, column: op.column };
+    }
+    return left;
+  }
+
+  private negation(): ConditionNode {
+    const t = this.t;
+    if (this.isWord('not')) {
+      if (this.zoql) this.fail("ZOQL has no 'not': use '!=' or reverse the comparison");
+      this.i++;
+      return { kind: 'not', operand: this.negation(), line: t.line, column: t.column };
+    }
+    if (this.isOp('(')) {
+      if (this.zoql) this.fail('ZOQL has no parentheses in a where clause; and binds tighter than or');
+      this.i++;
+      const inner = this.condition();
+      this.expectOp(')');
+      return inner;
+    }
+    return this.predicate();
+  }
+
+  private predicate(): ConditionNode {
+    const start = this.t;
+    if (this.zoql && ++this.conditions > MAX_ZOQL_CONDITIONS) {
+      this.fail(`a ZOQL where clause may hold at most ${MAX_ZOQL_CONDITIONS} conditions`);
+    }
+    const left = this.operand();
+    const t = this.t;
+    if (t.kind === 'op' && COMPARISONS.has(t.text)) {
+      this.i++;
+      const right = this.operand();
+      return {
+        kind: 'compare',
+        op: t.text as ComparisonOp,
+        left,
+        right,
+        line: start.line,
+        column: start.column,
+      };
+    }
+    if (left.kind === 'literal') this.fail(`expected a comparison operator but found ${describe(t)}`);
+    if (this.isWord('is')) {
+      if (this.zoql) this.fail("ZOQL tests for null with '= null' or '!= null'");
+      this.i++;
+      const negated = this.acceptWord('not') !== undefined;
+      this.expectWord('null');
+      return { kind: 'isNull', operand: left, negated, line: start.line, column: start.column };
+    }
+    let negated = false;
+    if (this.isWord('not') && this.isWord('like', this.peek()) && !this.zoql) {
+      this.i++;
+      negated = true;
+    }
+    if (this.acceptWord('like')) {
+      const p = this.t;
+      if (p.kind !== 'string') this.fail(`expected a quoted pattern after 'like' but found ${describe(p)}`);
+      this.i++;
+      const pattern: LiteralNode = {
+        kind: 'literal',
+        type: 'string',
+        text: p.text,
+        line: p.line,
+        column: p.column,
+      };
+      return { kind: 'like', operand: left, pattern, negated, line: start.line, column: start.column };
+    }
+    return this.fail(`expected a comparison operator, 'is' or 'like' but found ${describe(t)}`);
+  }
+
+  private operand(): OperandNode {
+    const t = this.t;
+    const at = { line: t.line, column: t.column };
+    switch (t.kind) {
+      case 'string':
+        this.i++;
+        return { kind: 'literal', type: 'string', text: t.text, ...at };
+      case 'number':
+        this.i++;
+        return { kind: 'literal', type: 'number', text: t.text, ...at };
+      case 'datetime':
+        this.i++;
+        return { kind: 'literal', type: 'datetime', text: t.text, ...at };
+      case 'word':
+        if (t.lower === 'null') {
+          this.i++;
+          return { kind: 'literal', type: 'null', text: 'null', ...at };
+        }
+        if (t.lower === 'true' || t.lower === 'false') {
+          this.i++;
+          return { kind: 'literal', type: 'boolean', text: t.lower, ...at };
+        }
+        break;
+    }
+    if (t.kind === 'word' || t.kind === 'quoted') return this.expr();
+    return this.fail(`expected a field or a value but found ${describe(t)}`);
+  }
+}
