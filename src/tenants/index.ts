@@ -1,0 +1,4 @@
+export type { NewTenant, TenantRegistryOptions } from './registry.ts';
+export { openTenantRegistry, TenantRegistry } from './registry.ts';
+export type { IssuedToken, Tenant, TenantCredentials } from './types.ts';
+export { TenantError } from './types.ts';
