@@ -33,7 +33,7 @@ function where(object: ObjectDef, field: FieldDef): string {
 }
 
 function shown(raw: unknown): string {
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

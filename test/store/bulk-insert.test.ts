@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { query, T0, tempStore } from './temp-store.ts';
+
+describe('bulk insert', () => {
+  it('writes encoded rows under one sequence number, stamping what is missing', () => {
+    const { store, done } = tempStore();
+    try {
+      const rows = Array.from({ length: 2345 }, (_, i) => [i.toString(16).padStart(32, '0'), `p${i}`, null]);
+      assert.equal(store.bulkInsert('Product', ['Id', 'name', 'Description'], rows), 2345);
+      assert.deepEqual(
+        query(
+          store,
+          'SELECT count(*), min("_seq"), max("_created_seq"), min("CreatedDate"), max("UpdatedDate"), min("_changed_at") FROM "Product"',
+        ),
+        [[2345, 1, 1, T0, T0, T0]],
+      );
+      assert.equal(store.get('Product', (2344).toString(16).padStart(32, '0'))?.Name, 'p2344');
+    } finally {
+      done();
+    }
+  });
+
+  it('generates Ids when the Id column is missing and refuses rows of the wrong width', () => {
+    const { store, done } = tempStore();
+    try {
+      assert.equal(store.bulkInsert('Contact', ['FirstName'], [['a'], ['b']]), 2);
+      assert.deepEqual(query(store, 'SELECT count(DISTINCT "Id"), min(length("Id")) FROM "Contact"'), [
+        [2, 32],
+      ]);
+      assert.throws(() => store.bulkInsert('Contact', ['FirstName'], [['a', 'b']]), {
+        code: 'INVALID_VALUE',
+        message: 'bulk row 1 into Contact has 2 values for 1 columns',
+      });
+      assert.throws(() => store.bulkInsert('Contact', ['Nope'], []), {
+        code: 'INVALID_FIELD',
+        message: "unknown field 'Nope' on Contact",
+      });
+      assert.deepEqual(query(store, 'SELECT count(*) FROM "Contact"'), [[2]]);
+    } finally {
+      done();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { query, tempStore } from './temp-store.ts';
+
+const A = 'a'.repeat(32);
+const B = 'b'.repeat(32);
+
+describe('loads', () => {
+  it('upsert by Id: a known Id changes only the fields given', () => {
+    const { store, done } = tempStore();
+    try {
+      store.create('Account', { Id: A, Name: 'Acme', Balance: '10.5', Status: 'Active' });
+      const result = store.load('Account', [
+        { Id: A, Balance: '-3.25' },
+        { Id: B, Name: 'Beta', AutoPay: 'true' },
+      ]);
+      assert.deepEqual(result, { inserted: 1, updated: 1 });
+      assert.deepEqual(
+        query(store, 'SELECT "Id", "Name", "Balance", "Status", "AutoPay" FROM "Account" ORDER BY "Id"'),
+        [
+          [A, 'Acme', -3.25, 'Active', null],
+          [B, 'Beta', null, null, 1],
+        ],
+      );
+    } finally {
+      done();
+    }
+  });
+
+  it('write nothing when any record is bad, naming the record', () => {
+    const { store, done } = tempStore();
+    try {
+      assert.throws(() => store.load('Account', [{ Id: A }, { Id: B, Status: 'Gone' }]), {
+        code: 'INVALID_VALUE',
+        message:
+          "record 2: invalid picklist 'Gone' for Account.Status: expected one of 'Draft', 'Active', 'Canceled'",
+      });
+      assert.deepEqual(query(store, 'SELECT count(*) FROM "Account"'), [[0]]);
+    } finally {
+      done();
+    }
+  });
+
+  it('fed record by record apply at commit, in one transaction', () => {
+    const { store, done } = tempStore();
+    try {
+      store.create('Account', { Id: A, Name: 'Acme' });
+      const session = store.beginLoad('account');
+      for (let i = 0; i < 2500; i++) session.add({ Name: `n${i}`, Balance: i / 100 });
+      session.add({ Id: A, Name: 'Acme 2' });
+      // Nothing is visible before commit, and other writes still go through.
+      assert.deepEqual(query(store, 'SELECT count(*) FROM "Account"'), [[1]]);
+      store.create('Contact', { FirstName: 'meanwhile' });
+      assert.deepEqual(session.commit(), { inserted: 2500, updated: 1 });
+      assert.deepEqual(query(store, 'SELECT count(*), sum("_seq" = 3), max("Balance") FROM "Account"'), [
+        [2501, 2501, 24.99],
+      ]);
+      assert.equal(store.get('Account', A)?.Name, 'Acme 2');
+      assert.throws(() => session.add({ Name: 'late' }), /this load has ended/);
+    } finally {
+      done();
+    }
+  });
+
+  it('fed record by record refuse a bad record at once and write nothing when aborted', () => {
+    const { store, done } = tempStore();
+    try {
+      const session = store.beginLoad('Account');
+      session.add({ Name: 'ok' });
+      assert.throws(() => session.add({ Mrr: 'x' }), { code: 'INVALID_VALUE' });
+      session.abort();
+      assert.deepEqual(query(store, 'SELECT count(*) FROM "Account"'), [[0]]);
+      assert.equal(
+        store.snapshot((s) => s.seq),
+        0,
+      );
+    } finally {
+      done();
+    }
+  });
+
+  it('refuse an unknown object', () => {
+    const { store, done } = tempStore();
+    try {
+      assert.throws(() => store.load('Nope', [{}]), {
+        code: 'INVALID_TYPE',
+        message: "unknown object 'Nope'",
+      });
+    } finally {
+      done();
+    }
+  });
+});
