@@ -49,7 +49,6 @@ export function analyze(text: string, language: QueryLanguage): AnalyzedQuery {
       columns.push(col);
     }
   }
-  const ignore = () => {};
   let where = ast.where ? analyzeCondition(ast.where, scope, 'where', ignore) : undefined;
   if (language === 'zoql' && scope.object.name === 'RatePlan') where = withoutRemovedProducts(where);
   const groupBy = analyzeGroupBy(ast.groupBy, scope);
@@ -82,6 +81,14 @@ export function analyze(text: string, language: QueryLanguage): AnalyzedQuery {
   };
 }
 
+/** Visits nothing: where clauses need no grouping check. */
+function ignore(): void {}
+
+function hasAggregate(placed: readonly Placed[]): boolean {
+  for (const p of placed) if (p.expr.kind === 'aggregate') return true;
+  return false;
+}
+
 function expandStar(star: StarNode, scope: Scope): FieldExpr[] {
   const relation: JoinDef | undefined = star.qualifier ? scope.relation(star.qualifier) : undefined;
   const fields: FieldDef[] = exportableFields(relation ? scope.target(relation) : scope.object);
@@ -109,10 +116,13 @@ function aliasTarget(node: ExprNode, aliases: Map<string, Expr>): Expr | undefin
 }
 
 function analyzeGroupBy(nodes: readonly ExprNode[], scope: Scope): Expr[] {
-  return nodes.map((node, i) => {
-    if (i === MAX_GROUP_BY_FIELDS) failAt(node, `group by may hold at most ${MAX_GROUP_BY_FIELDS} fields`);
-    return analyzeExpr(node, scope, 'groupBy');
-  });
+  const groups: Expr[] = [];
+  for (const node of nodes) {
+    if (groups.length === MAX_GROUP_BY_FIELDS)
+      failAt(node, `group by may hold at most ${MAX_GROUP_BY_FIELDS} fields`);
+    groups.push(analyzeExpr(node, scope, 'groupBy'));
+  }
+  return groups;
 }
 
 /** In a grouped query every expression outside an aggregate must be one of the groups. */

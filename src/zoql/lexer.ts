@@ -63,135 +63,167 @@ const ZOQL_ESCAPES: Record<string, string> = { "'": "'", '"': '"', '\\': '\\', n
  * quote (`'O''Brien'`), ZOQL escapes with a backslash (`'O\'Brien'`).
  */
 export function tokenize(text: string, language: QueryLanguage): Token[] {
-  const tokens: Token[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const fail = (reason: string, at: number): never => {
-    throw new QueryError(reason, line, at - lineStart + 1);
-  };
-  const push = (kind: TokenKind, value: string, start: number, lower = value) => {
-    tokens.push({ kind, text: value, lower, line, column: start - lineStart + 1 });
-  };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === C.Space || c === C.Tab || c === C.Return) {
-      i++;
-    } else if (c === C.Newline) {
-      i++;
-      line++;
-      lineStart = i;
-    } else if (isNameStart(c)) {
-      const start = i;
-      while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      const word = text.slice(start, i);
-      push('word', word, start, word.toLowerCase());
-    } else if (isDigit(c) || ((c === C.Minus || c === C.Dot) && isDigit(text.charCodeAt(i + 1)))) {
-      i = scanNumberOrDate(text, i, push);
-    } else if (c === C.Quote) {
-      i = scanString(text, i, language, push, fail);
-    } else if (c === C.DoubleQuote) {
-      const start = i;
-      const close = text.indexOf('"', i + 1);
-      if (close < 0) fail('a quoted name is not closed', start);
-      const name = text.slice(i + 1, close);
-      if (name.includes('\n')) fail('a quoted name is not closed on its line', start);
-      push('quoted', name, start);
-      i = close + 1;
-    } else {
-      i = scanOperator(text, i, push, fail);
-    }
-  }
-  push('end', '', i, '');
-  return tokens;
+  return new Lexer(text, language).run();
 }
 
-type Push = (kind: TokenKind, value: string, start: number, lower?: string) => void;
-type Fail = (reason: string, at: number) => never;
+class Lexer {
+  private readonly tokens: Token[] = [];
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
 
-function scanNumberOrDate(text: string, start: number, push: Push): number {
-  let i = start;
-  if (text.charCodeAt(i) === C.Minus) i++;
-  while (isDigit(text.charCodeAt(i))) i++;
-  // Four digits then '-digit' is a date; take every character a datetime may hold and check it later.
-  if (i - start === 4 && text.charCodeAt(i) === C.Minus && isDigit(text.charCodeAt(i + 1))) {
-    while (i < text.length) {
+  constructor(
+    private readonly text: string,
+    private readonly language: QueryLanguage,
+  ) {}
+
+  run(): Token[] {
+    const text = this.text;
+    const n = text.length;
+    while (this.i < n) {
+      const i = this.i;
       const c = text.charCodeAt(i);
-      if (isDigit(c) || c === C.Minus || c === C.Plus || c === C.Colon || c === C.Dot || isNameStart(c)) i++;
-      else break;
+      if (c === C.Space || c === C.Tab || c === C.Return) {
+        this.i++;
+      } else if (c === C.Newline) {
+        this.i++;
+        this.line++;
+        this.lineStart = this.i;
+      } else if (isNameStart(c)) {
+        let end = i + 1;
+        while (end < n && isNamePart(text.charCodeAt(end))) end++;
+        const word = text.slice(i, end);
+        this.push('word', word, i, word.toLowerCase());
+        this.i = end;
+      } else if (isDigit(c) || ((c === C.Minus || c === C.Dot) && isDigit(text.charCodeAt(i + 1)))) {
+        this.numberOrDate();
+      } else if (c === C.Quote) {
+        this.string();
+      } else if (c === C.DoubleQuote) {
+        this.quotedName();
+      } else {
+        this.operator();
+      }
     }
-    push('datetime', text.slice(start, i), start);
-    return i;
+    this.push('end', '', this.i, '');
+    return this.tokens;
   }
-  if (text.charCodeAt(i) === C.Dot) {
-    i++;
-    while (isDigit(text.charCodeAt(i))) i++;
-  }
-  push('number', text.slice(start, i), start);
-  return i;
-}
 
-function scanString(text: string, start: number, language: QueryLanguage, push: Push, fail: Fail): number {
-  let i = start + 1;
-  let value = '';
-  let from = i;
-  for (;;) {
-    if (i >= text.length) fail('a quoted value is not closed', start);
-    const c = text.charCodeAt(i);
-    if (c === C.Quote) {
-      if (language === 'zoqlexport' && text.charCodeAt(i + 1) === C.Quote) {
-        value += text.slice(from, i + 1);
+  private fail(reason: string, at: number): never {
+    throw new QueryError(reason, this.line, at - this.lineStart + 1);
+  }
+
+  private push(kind: TokenKind, value: string, start: number, lower: string = value): void {
+    this.tokens.push({ kind, text: value, lower, line: this.line, column: start - this.lineStart + 1 });
+  }
+
+  private quotedName(): void {
+    const start = this.i;
+    const close = this.text.indexOf('"', start + 1);
+    if (close < 0) this.fail('a quoted name is not closed', start);
+    const name = this.text.slice(start + 1, close);
+    if (name.includes('\n')) this.fail('a quoted name is not closed on its line', start);
+    this.push('quoted', name, start);
+    this.i = close + 1;
+  }
+
+  private numberOrDate(): void {
+    const text = this.text;
+    const start = this.i;
+    let i = start;
+    if (text.charCodeAt(i) === C.Minus) i++;
+    while (isDigit(text.charCodeAt(i))) i++;
+    // Four digits then '-digit' is a date; take every character a datetime may hold and check it later.
+    if (i - start === 4 && text.charCodeAt(i) === C.Minus && isDigit(text.charCodeAt(i + 1))) {
+      while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (isDigit(c) || c === C.Minus || c === C.Plus || c === C.Colon || c === C.Dot || isNameStart(c))
+          i++;
+        else break;
+      }
+      this.push('datetime', text.slice(start, i), start);
+      this.i = i;
+      return;
+    }
+    if (text.charCodeAt(i) === C.Dot) {
+      i++;
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    this.push('number', text.slice(start, i), start);
+    this.i = i;
+  }
+
+  private string(): void {
+    const text = this.text;
+    const start = this.i;
+    const zoql = this.language === 'zoql';
+    const line = this.line;
+    const column = start - this.lineStart + 1;
+    let i = start + 1;
+    let value = '';
+    let from = i;
+    for (;;) {
+      if (i >= text.length) throw new QueryError('a quoted value is not closed', line, column);
+      const c = text.charCodeAt(i);
+      if (c === C.Quote) {
+        if (!zoql && text.charCodeAt(i + 1) === C.Quote) {
+          value += text.slice(from, i + 1);
+          i += 2;
+          from = i;
+          continue;
+        }
+        value += text.slice(from, i);
+        this.tokens.push({ kind: 'string', text: value, lower: value, line, column });
+        this.i = i + 1;
+        return;
+      }
+      if (c === C.Backslash && zoql) {
+        const next = text[i + 1] ?? '';
+        const replacement = ZOQL_ESCAPES[next];
+        if (replacement === undefined) {
+          this.fail(`'\\${next}' is not an escape ZOQL knows (use \\' \\" \\\\ \\n or \\t)`, i);
+        }
+        value += text.slice(from, i) + replacement;
         i += 2;
         from = i;
         continue;
       }
-      value += text.slice(from, i);
-      push('string', value, start);
-      return i + 1;
+      if (c === C.Newline) {
+        this.line++;
+        this.lineStart = i + 1;
+      }
+      i++;
     }
-    if (c === C.Backslash && language === 'zoql') {
-      const next = text[i + 1] ?? '';
-      const replacement = ZOQL_ESCAPES[next];
-      if (replacement === undefined)
-        fail(`'\\${next}' is not an escape ZOQL knows (use \\' \\" \\\\ \\n or \\t)`, i);
-      value += text.slice(from, i) + replacement;
-      i += 2;
-      from = i;
-      continue;
-    }
-    i++;
   }
-}
 
-function scanOperator(text: string, start: number, push: Push, fail: Fail): number {
-  const c = text.charCodeAt(start);
-  const next = text.charCodeAt(start + 1);
-  switch (c) {
-    case C.Comma:
-    case C.Dot:
-    case C.LParen:
-    case C.RParen:
-    case C.Star:
-    case C.Equals:
-      push('op', text[start]!, start);
-      return start + 1;
-    case C.Less:
-    case C.Greater:
-      if (next === C.Equals) {
-        push('op', text.slice(start, start + 2), start);
-        return start + 2;
-      }
-      if (c === C.Less && next === C.Greater) fail("'<>' is not an operator here: write '!='", start);
-      push('op', text[start]!, start);
-      return start + 1;
-    case C.Bang:
-      if (next === C.Equals) {
-        push('op', '!=', start);
-        return start + 2;
-      }
-      break;
+  private operator(): void {
+    const text = this.text;
+    const start = this.i;
+    const c = text.charCodeAt(start);
+    const next = text.charCodeAt(start + 1);
+    let width = 0;
+    switch (c) {
+      case C.Comma:
+      case C.Dot:
+      case C.LParen:
+      case C.RParen:
+      case C.Star:
+      case C.Equals:
+        width = 1;
+        break;
+      case C.Less:
+      case C.Greater:
+        if (c === C.Less && next === C.Greater) this.fail("'<>' is not an operator here: write '!='", start);
+        width = next === C.Equals ? 2 : 1;
+        break;
+      case C.Bang:
+        if (next === C.Equals) width = 2;
+        break;
+    }
+    if (width === 0) {
+      this.fail(`unexpected character '${String.fromCodePoint(text.codePointAt(start) ?? 0)}'`, start);
+    }
+    this.push('op', text.slice(start, start + width), start);
+    this.i = start + width;
   }
-  const ch = String.fromCodePoint(text.codePointAt(start) ?? 0);
-  return fail(`unexpected character '${ch}'`, start);
 }

@@ -42,36 +42,39 @@ export function typeWords(type: FieldType): string {
   return TYPE_WORDS[type];
 }
 
+function mismatch(lit: LiteralNode, type: FieldType, subject: string): never {
+  return fail(lit, `${shown(lit)} is not a valid value for ${subject}, ${typeWords(type)} field`);
+}
+
 /**
  * Types a literal for an expression of `type` named `subject` (for messages), or explains why it
  * cannot stand there.
  * @example typedValue({ kind: 'literal', type: 'string', text: '12.5', line: 1, column: 1 }, 'decimal', 'Account.Balance')
  */
 export function typedValue(lit: LiteralNode, type: FieldType, subject: string): Value {
-  const mismatch = (): never =>
-    fail(lit, `${shown(lit)} is not a valid value for ${subject}, ${typeWords(type)} field`);
   switch (type) {
     case 'ID':
     case 'string':
     case 'picklist':
-      if (lit.type === 'boolean') mismatch();
+      if (lit.type === 'boolean') mismatch(lit, type, subject);
       return { kind: 'string', value: lit.text };
     case 'decimal':
     case 'integer': {
-      if ((lit.type !== 'string' && lit.type !== 'number') || !NUMBER.test(lit.text.trim())) mismatch();
+      if ((lit.type !== 'string' && lit.type !== 'number') || !NUMBER.test(lit.text.trim()))
+        mismatch(lit, type, subject);
       const value = Number(lit.text.trim());
-      if (!Number.isFinite(value)) mismatch();
+      if (!Number.isFinite(value)) mismatch(lit, type, subject);
       return { kind: 'number', value };
     }
     case 'boolean': {
       const word = lit.text.toLowerCase();
       if ((lit.type !== 'string' && lit.type !== 'boolean') || (word !== 'true' && word !== 'false'))
-        mismatch();
+        mismatch(lit, type, subject);
       return { kind: 'boolean', value: word === 'true' };
     }
     case 'date':
     case 'dateTime':
-      if (lit.type !== 'string' && lit.type !== 'datetime') mismatch();
+      if (lit.type !== 'string' && lit.type !== 'datetime') mismatch(lit, type, subject);
       return timeValue(lit, subject);
   }
 }

@@ -134,13 +134,15 @@ class Parser {
     let groupBy: ExprNode[] = [];
     if (this.acceptWord('group')) {
       this.expectWord('by');
-      groupBy = this.list(() => this.expr());
+      groupBy = [this.expr()];
+      while (this.acceptOp(',')) groupBy.push(this.expr());
     }
     const having = this.acceptWord('having') ? this.condition() : undefined;
     let orderBy: OrderItemNode[] = [];
     if (this.acceptWord('order')) {
       this.expectWord('by');
-      orderBy = this.list(() => this.orderItem());
+      orderBy = [this.orderItem()];
+      while (this.acceptOp(',')) orderBy.push(this.orderItem());
     }
     const limit = this.isWord('limit') ? this.limit() : undefined;
     this.end();
@@ -163,14 +165,10 @@ class Parser {
     }
   }
 
-  private list<T>(item: () => T): T[] {
-    const items = [item()];
-    while (this.acceptOp(',')) items.push(item());
-    return items;
-  }
-
   private selectList(): SelectItemNode[] {
-    return this.list(() => this.selectItem());
+    const items = [this.selectItem()];
+    while (this.acceptOp(',')) items.push(this.selectItem());
+    return items;
   }
 
   private selectItem(): SelectItemNode {
