@@ -55,13 +55,13 @@ export function analyze(text: string, language: QueryLanguage): AnalyzedQuery {
   const having = ast.having
     ? analyzeCondition(ast.having, scope, 'having', (expr, at) => placed.push({ expr, at }))
     : undefined;
-  const orderBy: OrderItem[] = ast.orderBy.map((item) => {
+  const orderBy: OrderItem[] = [];
+  for (const item of ast.orderBy) {
     const expr = aliasTarget(item.expr, aliases) ?? analyzeExpr(item.expr, scope, 'orderBy');
     placed.push({ expr, at: item });
-    return { expr, descending: item.descending };
-  });
-  const grouped =
-    groupBy.length > 0 || having !== undefined || placed.some((p) => p.expr.kind === 'aggregate');
+    orderBy.push({ expr, descending: item.descending });
+  }
+  const grouped = groupBy.length > 0 || having !== undefined || hasAggregate(placed);
   if (grouped) checkGrouping(placed, groupBy, scope);
   return {
     language,
