@@ -4,7 +4,7 @@ import { analyze, type Value } from '../../src/zoql/index.ts';
 import { assertQueryError } from './errors.ts';
 
 /** The typed value of the single comparison in `where <cond>` on Account. */
-function valueOf(cond: string): Value {
+function typedValueOf(cond: string): Value {
   const w = analyze(`select Id from Account where ${cond}`, 'zoqlexport').where;
   if (w?.kind !== 'compare') throw new Error(`not a comparison: ${cond}`);
   const right = w.right;
@@ -16,42 +16,42 @@ function valueOf(cond: string): Value {
 
 describe('literals', () => {
   it('reads strings with doubled quotes', () => {
-    assert.deepEqual(valueOf("Name = 'San Francisco''s Finest'"), {
+    assert.deepEqual(typedValueOf("Name = 'San Francisco''s Finest'"), {
       kind: 'string',
       value: "San Francisco's Finest",
     });
   });
 
   it('reads numbers quoted or not, and numbers as text for text fields', () => {
-    assert.deepEqual(valueOf('Balance > 10.5'), { kind: 'number', value: 10.5 });
-    assert.deepEqual(valueOf("Balance > '-3'"), { kind: 'number', value: -3 });
-    assert.deepEqual(valueOf('BillCycleDay = 7'), { kind: 'number', value: 7 });
-    assert.deepEqual(valueOf('AccountNumber = 00123'), { kind: 'string', value: '00123' });
+    assert.deepEqual(typedValueOf('Balance > 10.5'), { kind: 'number', value: 10.5 });
+    assert.deepEqual(typedValueOf("Balance > '-3'"), { kind: 'number', value: -3 });
+    assert.deepEqual(typedValueOf('BillCycleDay = 7'), { kind: 'number', value: 7 });
+    assert.deepEqual(typedValueOf('AccountNumber = 00123'), { kind: 'string', value: '00123' });
   });
 
   it('reads booleans bare or quoted', () => {
-    assert.deepEqual(valueOf('AutoPay = true'), { kind: 'boolean', value: true });
-    assert.deepEqual(valueOf("AutoPay != 'FALSE'"), { kind: 'boolean', value: false });
+    assert.deepEqual(typedValueOf('AutoPay = true'), { kind: 'boolean', value: true });
+    assert.deepEqual(typedValueOf("AutoPay != 'FALSE'"), { kind: 'boolean', value: false });
   });
 
   it('reads dates and datetimes with and without zone', () => {
-    assert.deepEqual(valueOf("LastInvoiceDate = '2024-02-29'"), { kind: 'date', y: 2024, m: 2, d: 29 });
-    assert.deepEqual(valueOf("CreatedDate >= '2024-02-27T12:52:04+00:00'"), {
+    assert.deepEqual(typedValueOf("LastInvoiceDate = '2024-02-29'"), { kind: 'date', y: 2024, m: 2, d: 29 });
+    assert.deepEqual(typedValueOf("CreatedDate >= '2024-02-27T12:52:04+00:00'"), {
       kind: 'instant',
       wall: { y: 2024, m: 2, d: 27, h: 12, mi: 52, s: 4, ms: 0 },
       zone: { offsetMinutes: 0 },
     });
-    assert.deepEqual(valueOf("CreatedDate < '2024-02-27T12:52'"), {
+    assert.deepEqual(typedValueOf("CreatedDate < '2024-02-27T12:52'"), {
       kind: 'instant',
       wall: { y: 2024, m: 2, d: 27, h: 12, mi: 52, s: 0, ms: 0 },
       zone: undefined,
     });
-    assert.deepEqual(valueOf('CreatedDate < 2024-02-27T12:52:00Z'), {
+    assert.deepEqual(typedValueOf('CreatedDate < 2024-02-27T12:52:00Z'), {
       kind: 'instant',
       wall: { y: 2024, m: 2, d: 27, h: 12, mi: 52, s: 0, ms: 0 },
       zone: { offsetMinutes: 0 },
     });
-    assert.deepEqual(valueOf("CreatedDate < '2024-02-27T12:52:00-08:00'"), {
+    assert.deepEqual(typedValueOf("CreatedDate < '2024-02-27T12:52:00-08:00'"), {
       kind: 'instant',
       wall: { y: 2024, m: 2, d: 27, h: 12, mi: 52, s: 0, ms: 0 },
       zone: { offsetMinutes: -480 },
@@ -59,21 +59,21 @@ describe('literals', () => {
   });
 
   it('reads relative times with every unit, singular or plural, and an optional zone', () => {
-    assert.deepEqual(valueOf("UpdatedDate > 'now - 1 day'"), {
+    assert.deepEqual(typedValueOf("UpdatedDate > 'now - 1 day'"), {
       kind: 'relative',
       base: 'now',
       amount: -1,
       unit: 'day',
       zone: undefined,
     });
-    assert.deepEqual(valueOf("UpdatedDate > 'today - 30 days (-08:00)'"), {
+    assert.deepEqual(typedValueOf("UpdatedDate > 'today - 30 days (-08:00)'"), {
       kind: 'relative',
       base: 'today',
       amount: -30,
       unit: 'day',
       zone: { offsetMinutes: -480 },
     });
-    assert.deepEqual(valueOf("UpdatedDate > 'Today + 1 Week (America/Los_Angeles)'"), {
+    assert.deepEqual(typedValueOf("UpdatedDate > 'Today + 1 Week (America/Los_Angeles)'"), {
       kind: 'relative',
       base: 'today',
       amount: 1,
@@ -82,7 +82,7 @@ describe('literals', () => {
     });
     for (const unit of ['second', 'minute', 'hour', 'day', 'week', 'month', 'year']) {
       for (const written of [unit, `${unit}s`]) {
-        const v = valueOf(`UpdatedDate > 'now - 2 ${written}'`);
+        const v = typedValueOf(`UpdatedDate > 'now - 2 ${written}'`);
         assert.deepEqual(v, { kind: 'relative', base: 'now', amount: -2, unit, zone: undefined });
       }
     }
@@ -165,6 +165,6 @@ describe('literals', () => {
   });
 
   it('accepts a picklist value outside its list', () => {
-    assert.deepEqual(valueOf("Status = 'Unheard Of'"), { kind: 'string', value: 'Unheard Of' });
+    assert.deepEqual(typedValueOf("Status = 'Unheard Of'"), { kind: 'string', value: 'Unheard Of' });
   });
 });
