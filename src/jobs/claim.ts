@@ -1,0 +1,78 @@
+import { batchesOf, immediate, type JobRow, type MetaDb } from '../store/sqlite/meta-jobs.ts';
+import { pickRunnable, planBatch, takeLease } from '../store/sqlite/meta-jobs-queue.ts';
+import { planSession } from './sessions.ts';
+import type { RunTask } from './task.ts';
+
+export interface ClaimOptions {
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMillis: number;
+  readonly queryMillis: number;
+  tenantDataPath(tenantId: string): string;
+}
+
+/** A claimed job with the task to run it. */
+export interface Claimed {
+  readonly job: JobRow;
+  readonly task: RunTask;
+}
+
+/**
+ * Claims the next runnable job under the write lock: per-session FIFO, never two running jobs of one
+ * session, an expired lease before anything new. A stateful job's queries are planned full or incremental
+ * now, when the session's earlier jobs have finished (at submit the answer was provisional).
+ * @example const claimed = claimNext(db, { owner, now: clock.now(), leaseMillis: 30_000, queryMillis, tenantDataPath });
+ */
+export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
+  return immediate(db, () => {
+    const picked = pickRunnable(db, opts.now);
+    if (!picked) return undefined;
+    takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis);
+    let batches = batchesOf(db, picked.id);
+    if (picked.stateful && picked.partner !== null && picked.project !== null) {
+      const key = { tenantId: picked.tenantId, partner: picked.partner, project: picked.project };
+      const plans = planSession(db, key, batches, opts.now);
+      batches.forEach((b, i) => {
+        // A requested window start makes every query incremental from it.
+        const plan = picked.incrementalTime !== null ? { full: false, afterSeq: null } : plans[i]!;
+        planBatch(db, b.id, plan.full, plan.afterSeq);
+      });
+      batches = batchesOf(db, picked.id);
+    }
+    const job: JobRow = {
+      ...picked,
+      status: 'executing',
+      attempts: picked.attempts + 1,
+      startedAt: opts.now,
+    };
+    const task: RunTask = {
+      jobId: job.id,
+      attempt: job.attempts,
+      tenantId: job.tenantId,
+      dataPath: opts.tenantDataPath(job.tenantId),
+      timeZone: job.timeZone,
+      now: opts.now,
+      format: job.format,
+      useQueryLabels: job.useQueryLabels,
+      dateTimeUtc: job.dateTimeUtc,
+      nullReplacement: job.nullReplacement,
+      stateful: job.stateful,
+      segments: job.segments,
+      incrementalTime: job.incrementalTime,
+      offset: job.offset,
+      queryMillis: opts.queryMillis,
+      batches: batches
+        .filter((b) => b.status === 'pending')
+        .map((b) => ({
+          id: b.id,
+          name: b.name,
+          query: b.query,
+          language: b.language,
+          deleted: b.deleted,
+          full: b.full,
+          afterSeq: b.afterSeq,
+        })),
+    };
+    return { job, task };
+  });
+}

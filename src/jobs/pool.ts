@@ -1,0 +1,172 @@
+import { Worker } from 'node:worker_threads';
+import { AQUA_MESSAGES } from '../errors.ts';
+import type { RunResult } from './finish.ts';
+import type { RunEvents, RunTask } from './task.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+/** Grace after the per-query limit before a worker stuck inside one database step is ended. */
+const HARD_LIMIT_GRACE_MS = 5000;
+
+/**
+ * Starts a job worker thread. From source (`.ts`), the thread first registers tsx's loader: on Node 20
+ * a worker given `execArgv: ['--import', 'tsx']` still cannot load a `.ts` entry point.
+ */
+function spawn(dataDir: string): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
+  if (!fromSource) return new Worker(new URL(entry), { workerData: { dataDir } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: { dataDir } });
+}
+
+interface Assignment {
+  readonly task: RunTask;
+  readonly events: RunEvents;
+  resolve(r: RunResult): void;
+  reject(e: Error): void;
+  current?: string;
+  hardLimit?: NodeJS.Timeout;
+  /** Messages are handled one after another: a batch is staged before the next message is looked at. */
+  chain: Promise<void>;
+}
+
+class PoolWorker {
+  readonly thread: Worker;
+  job: Assignment | undefined;
+
+  constructor(dataDir: string, onGone: (w: PoolWorker, err: Error) => void) {
+    this.thread = spawn(dataDir);
+    this.thread.on('message', (msg: FromWorker) => this.receive(msg));
+    this.thread.on('error', (e) => onGone(this, e));
+    this.thread.on('exit', (code) => onGone(this, new Error(`the job worker exited with code ${code}`)));
+  }
+
+  send(msg: ToWorker): void {
+    this.thread.postMessage(msg);
+  }
+
+  private receive(msg: FromWorker): void {
+    const job = this.job;
+    if (!job || msg.jobId !== job.task.jobId) return;
+    job.chain = job.chain.then(async () => {
+      switch (msg.type) {
+        case 'batch-start':
+          job.current = msg.batchId;
+          this.armHardLimit(job, msg.batchId);
+          job.events.batchStarted(msg.batchId);
+          return;
+        case 'batch-done':
+          clearTimeout(job.hardLimit);
+          await job.events.batchFinished(msg.output);
+          return;
+        case 'done':
+          this.settle(job);
+          job.resolve(msg.result);
+          return;
+        case 'failed':
+          this.settle(job);
+          job.reject(new Error(msg.message));
+          return;
+      }
+    });
+    job.chain.catch((e: unknown) => {
+      this.settle(job);
+      job.reject(e instanceof Error ? e : new Error(String(e)));
+    });
+  }
+
+  /** A query that never returns to JavaScript (one long sort) cannot see its time limit: end the thread. */
+  private armHardLimit(job: Assignment, batchId: string): void {
+    clearTimeout(job.hardLimit);
+    job.hardLimit = setTimeout(() => {
+      this.settle(job);
+      job.resolve({ status: 'aborted', batchId, message: AQUA_MESSAGES['90027'] });
+      void this.thread.terminate();
+    }, job.task.queryMillis + HARD_LIMIT_GRACE_MS);
+  }
+
+  settle(job: Assignment): void {
+    clearTimeout(job.hardLimit);
+    if (this.job === job) this.job = undefined;
+  }
+}
+
+/**
+ * A fixed number of worker threads, each running one job at a time. Threads start when first needed and
+ * are replaced when one dies.
+ * @example
+ * const pool = new WorkerPool(2, dataDir);
+ * const result = await pool.run(task, events, signal);
+ * await pool.close();
+ */
+export class WorkerPool {
+  private readonly workers = new Set<PoolWorker>();
+
+  constructor(
+    readonly size: number,
+    private readonly dataDir: string,
+  ) {}
+
+  /** Whether a job can start now. */
+  hasIdle(): boolean {
+    if (this.workers.size < this.size) return true;
+    for (const w of this.workers) if (!w.job) return true;
+    return false;
+  }
+
+  /** Runs a task on an idle worker; `signal` cancels it. */
+  run(task: RunTask, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+    const worker = this.idleWorker();
+    return new Promise<RunResult>((resolve, reject) => {
+      const job: Assignment = { task, events, resolve, reject, chain: Promise.resolve() };
+      worker.job = job;
+      const cancel = (): void => worker.send({ type: 'cancel', jobId: task.jobId });
+      signal.addEventListener('abort', cancel, { once: true });
+      const done = (): void => signal.removeEventListener('abort', cancel);
+      job.resolve = (r) => {
+        done();
+        resolve(r);
+      };
+      job.reject = (e) => {
+        done();
+        reject(e);
+      };
+      worker.send({ type: 'run', task });
+      if (signal.aborted) cancel();
+    });
+  }
+
+  private idleWorker(): PoolWorker {
+    for (const w of this.workers) if (!w.job) return w;
+    if (this.workers.size >= this.size) throw new Error('no idle job worker');
+    const w = new PoolWorker(this.dataDir, (gone, err) => this.remove(gone, err));
+    this.workers.add(w);
+    return w;
+  }
+
+  private remove(w: PoolWorker, err: Error): void {
+    if (!this.workers.delete(w)) return;
+    const job = w.job;
+    if (job) {
+      w.settle(job);
+      job.reject(err);
+    }
+  }
+
+  /** Ends every thread (their running jobs stop where they are). */
+  async close(): Promise<void> {
+    const all = [...this.workers];
+    this.workers.clear();
+    await Promise.all(
+      all.map(async (w) => {
+        if (w.job) {
+          const job = w.job;
+          w.settle(job);
+          job.reject(new Error('the job worker was stopped'));
+        }
+        await w.thread.terminate();
+      }),
+    );
+  }
+}

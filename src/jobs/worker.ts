@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { LocalFileStore } from '../files/index.ts';
+import { runJob } from './runner.ts';
+import { StoreCache } from './store-cache.ts';
+import type { BatchOutput } from './task.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+/**
+ * A job worker thread: runs one job at a time on its own tenant store connections and reports to the
+ * main thread, which owns the job tables (it stages files, publishes and finishes jobs).
+ */
+const port = parentPort;
+if (!port) throw new Error('worker.ts runs as a worker thread');
+const { dataDir } = workerData as { dataDir: string };
+const files = new LocalFileStore(join(dataDir, 'files'));
+const stores = new StoreCache();
+let current: { jobId: string; controller: AbortController } | undefined;
+
+function post(msg: FromWorker): void {
+  port!.postMessage(msg);
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') {
+    if (current?.jobId === msg.jobId) current.controller.abort();
+    return;
+  }
+  if (msg.type === 'close') {
+    stores.closeAll();
+    port.close();
+    return;
+  }
+  const { task } = msg;
+  const controller = new AbortController();
+  current = { jobId: task.jobId, controller };
+  const events = {
+    batchStarted: (batchId: string) => post({ type: 'batch-start', jobId: task.jobId, batchId }),
+    batchFinished: (output: BatchOutput) => post({ type: 'batch-done', jobId: task.jobId, output }),
+  };
+  runJob(task, { files, stores }, events, controller.signal).then(
+    (result) => {
+      current = undefined;
+      post({ type: 'done', jobId: task.jobId, result });
+    },
+    (e: unknown) => {
+      current = undefined;
+      post({ type: 'failed', jobId: task.jobId, message: e instanceof Error ? e.message : String(e) });
+    },
+  );
+});
