@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { DEFAULT_TIME_ZONE, TOKEN_TTL_SECONDS } from '../limits.ts';
-import { openTenantStore } from '../store/index.ts';
+import { openTenantStore, type SqliteTenantStore } from '../store/index.ts';
 import {
   type MetaTenants,
   type NewCredential,
   openMetaTenants,
   type TenantRow,
 } from '../store/sqlite/meta-tenants.ts';
-import type { TenantStore } from '../store/types.ts';
 import { isValidZone } from '../time/zone.ts';
 import { decoyHash, hashSecret, randomSecret, tokenHash, verifySecret } from './secrets.ts';
 import { type IssuedToken, type Tenant, type TenantCredentials, TenantError } from './types.ts';
@@ -54,7 +53,7 @@ export class TenantRegistry {
   readonly dataDir: string;
   private readonly meta: MetaTenants;
   private readonly clock: Clock;
-  private readonly stores = new Map<string, TenantStore>();
+  private readonly stores = new Map<string, SqliteTenantStore>();
 
   constructor(opts: TenantRegistryOptions) {
     this.dataDir = opts.dataDir;
@@ -183,7 +182,7 @@ export class TenantRegistry {
   }
 
   /** The tenant's data store, opened once and kept. */
-  store(tenantId: string): TenantStore {
+  store(tenantId: string): SqliteTenantStore {
     let store = this.stores.get(tenantId);
     if (!store) {
       const tenant = this.getTenant(tenantId);

@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/index.ts';
+import { type Config, type ConfigKey, resolveConfig, settingOption } from '../config.ts';
+import { createJobService, type JobService } from '../jobs/index.ts';
+import { seedTenant } from '../seed/index.ts';
+import { openTenantRegistry, type TenantCredentials, type TenantRegistry } from '../tenants/index.ts';
+import { credentialsText } from './tenant.ts';
+
+const SERVE_SETTINGS: readonly ConfigKey[] = [
+  'port',
+  'host',
+  'dataDir',
+  'workers',
+  'allowPrivateNotify',
+  'fileRetentionDays',
+  'jobRetentionDays',
+  'logLevel',
+  'demoAccounts',
+];
+
+/** Seed of the demo tenant's generated world, so every first start shows the same data. */
+const DEMO_SEED = 1;
+
+/** A server that is listening. */
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly tenants: TenantRegistry;
+  readonly jobs: JobService;
+  /** Set when this start created the demo tenant. */
+  readonly demo?: TenantCredentials;
+  close(): Promise<void>;
+}
+
+async function createDemoTenant(tenants: TenantRegistry, accounts: number): Promise<TenantCredentials> {
+  const { tenant, credentials } = await tenants.createTenant({ name: 'demo' });
+  seedTenant(tenants.store(tenant.id), { accounts, seed: DEMO_SEED });
+  return credentials;
+}
+
+function baseUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * Opens the data directory, creates and seeds the demo tenant when there is no tenant yet,
+ * starts the job service and listens.
+ * @example const server = await startServer(resolveConfig({ port: '0' })); await server.close();
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const tenants = openTenantRegistry({ dataDir: config.dataDir });
+  const demo = tenants.isEmpty() ? await createDemoTenant(tenants, config.demoAccounts) : undefined;
+  const jobs = createJobService({
+    dataDir: config.dataDir,
+    workers: config.workers,
+    allowPrivateNotify: config.allowPrivateNotify,
+    tenantDataPath: (id: string) => tenants.dataPath(id),
+  });
+  const app = await buildApp({ tenants, jobs, logLevel: config.logLevel });
+  jobs.start();
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await jobs.stop();
+    tenants.close();
+    throw e;
+  }
+  return {
+    url: baseUrl(app),
+    app,
+    tenants,
+    jobs,
+    ...(demo ? { demo } : {}),
+    async close() {
+      await app.close();
+      await jobs.stop();
+      tenants.close();
+    },
+  };
+}
+
+/**
+ * `openaqua serve`: the AQuA server, stopped cleanly by SIGINT or SIGTERM.
+ * @example register(program); // openaqua serve --port 8080 --data ./openaqua-data
+ */
+export function register(program: Command): void {
+  const cmd = program.command('serve').description('run the AQuA server');
+  for (const key of SERVE_SETTINGS) cmd.addOption(settingOption(key));
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const server = await startServer(resolveConfig(flags));
+    console.log(`openaqua listening on ${server.url} (data in ${server.tenants.dataDir})`);
+    if (server.demo) {
+      console.log(
+        `Created tenant demo with generated data. Its credentials:\n${credentialsText(server.demo)}`,
+      );
+    }
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: stopping`);
+      server.close().then(
+        () => process.exit(0),
+        (e) => {
+          console.error(e);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,102 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { resolveSetting, settingOption } from '../config.ts';
+import {
+  openTenantRegistry,
+  type Tenant,
+  type TenantCredentials,
+  type TenantRegistry,
+} from '../tenants/index.ts';
+
+function onOff(raw: string): boolean {
+  const v = raw.toLowerCase();
+  if (v === 'on' || v === 'true') return true;
+  if (v === 'off' || v === 'false') return false;
+  throw new InvalidArgumentError('must be on or off');
+}
+
+/**
+ * The credentials of a tenant as printed once when issued.
+ * @example console.log(credentialsText(credentials));
+ */
+export function credentialsText(c: TenantCredentials): string {
+  return [
+    `  username:      ${c.username}`,
+    `  password:      ${c.password}`,
+    `  client id:     ${c.clientId}`,
+    `  client secret: ${c.clientSecret}`,
+    'These secrets are stored only as hashes: keep them now, they cannot be shown again.',
+  ].join('\n');
+}
+
+function describeTenant(t: Tenant): string {
+  return `${t.name} (id ${t.id}, time zone ${t.timeZone}, segments ${t.segments ? 'on' : 'off'})`;
+}
+
+/** Runs `fn` with the registry of the command's data directory, closing it after. */
+async function withRegistry<T>(flags: Record<string, unknown>, fn: (r: TenantRegistry) => T | Promise<T>) {
+  const registry = openTenantRegistry({ dataDir: resolveSetting('dataDir', flags) });
+  try {
+    return await fn(registry);
+  } finally {
+    registry.close();
+  }
+}
+
+/**
+ * `openaqua tenant create|set|list`: tenants and their credentials.
+ * @example register(program); // openaqua tenant create acme --json
+ */
+export function register(program: Command): void {
+  const tenant = program.command('tenant').description('create, change and list tenants');
+
+  tenant
+    .command('create <name>')
+    .description('create a tenant and print its credentials (user/password and OAuth client)')
+    .option('--username <user>', 'user name for Basic auth (default: the tenant name)')
+    .option('--password <password>', 'password (default: a random one)')
+    .option('--time-zone <zone>', 'IANA time zone of the tenant (default America/Los_Angeles)')
+    .option('--segments <on|off>', 'split stateful full loads into segment files', onOff)
+    .option('--json', 'print {"tenant","username","password","clientId","clientSecret"}')
+    .addOption(settingOption('dataDir'))
+    .action(async (name: string, flags: Record<string, unknown>) => {
+      const { tenant: created, credentials } = await withRegistry(flags, (r) =>
+        r.createTenant({
+          name,
+          username: flags.username as string | undefined,
+          password: flags.password as string | undefined,
+          timeZone: flags.timeZone as string | undefined,
+          segments: flags.segments as boolean | undefined,
+        }),
+      );
+      if (flags.json) console.log(JSON.stringify({ tenant: created.name, ...credentials }));
+      else console.log(`Created tenant ${describeTenant(created)}.\n${credentialsText(credentials)}`);
+    });
+
+  tenant
+    .command('set <name>')
+    .description("change a tenant's settings")
+    .option('--segments <on|off>', 'split stateful full loads into segment files', onOff)
+    .option('--time-zone <zone>', 'IANA time zone of the tenant')
+    .addOption(settingOption('dataDir'))
+    .action(async (name: string, flags: Record<string, unknown>) => {
+      const updated = await withRegistry(flags, (r) =>
+        r.updateTenant(name, {
+          segments: flags.segments as boolean | undefined,
+          timeZone: flags.timeZone as string | undefined,
+        }),
+      );
+      console.log(`Tenant ${describeTenant(updated)}.`);
+    });
+
+  tenant
+    .command('list')
+    .description('list tenants')
+    .option('--json', 'print a JSON array')
+    .addOption(settingOption('dataDir'))
+    .action(async (flags: Record<string, unknown>) => {
+      const list = await withRegistry(flags, (r) => r.listTenants());
+      if (flags.json) console.log(JSON.stringify(list));
+      else if (list.length === 0) console.log('No tenants.');
+      else for (const t of list) console.log(describeTenant(t));
+    });
+}
