@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isoWeek, sundayWeek } from '../../src/store/sqlite/functions.ts';
+import { insert, memoryDb, run } from './db.ts';
+
+describe('date functions', () => {
+  it('reads dateTime parts in the tenant zone', () => {
+    const db = memoryDb();
+    // 2024-01-01T05:00Z is still 2023-12-31 in Los Angeles.
+    insert(db, 'Account', { Id: 'a1', CreatedDate: Date.UTC(2024, 0, 1, 5) });
+    assert.deepEqual(
+      run(
+        db,
+        'select DATE(CreatedDate), YEAR(CreatedDate), MONTH(CreatedDate), QUARTER(CreatedDate), ' +
+          'WEEK(CreatedDate), WEEKOFYEAR(CreatedDate) from Account',
+      ),
+      [['2023-12-31', 2023, 12, 4, 53, 52]],
+    );
+    assert.deepEqual(
+      run(db, 'select DATE(CreatedDate), YEAR(CreatedDate) from Account', { timeZone: 'UTC' }),
+      [['2024-01-01', 2024]],
+    );
+  });
+
+  it('reads date fields as they are, whatever the zone', () => {
+    const db = memoryDb();
+    insert(db, 'Account', { Id: 'a1', LastInvoiceDate: '2021-01-03' });
+    assert.deepEqual(
+      run(
+        db,
+        'select DATE(LastInvoiceDate), YEAR(LastInvoiceDate), QUARTER(LastInvoiceDate), WEEK(LastInvoiceDate), WEEKOFYEAR(LastInvoiceDate) from Account',
+      ),
+      [['2021-01-03', 2021, 1, 1, 53]],
+    );
+  });
+
+  it('gives null for null', () => {
+    const db = memoryDb();
+    insert(db, 'Account', { Id: 'a1' });
+    assert.deepEqual(run(db, 'select YEAR(CreatedDate), DATE(LastInvoiceDate) from Account'), [[null, null]]);
+  });
+
+  it('numbers WEEK from the first Sunday (0 before it) and WEEKOFYEAR by ISO 8601', () => {
+    assert.deepEqual(
+      [sundayWeek(2022, 1, 1), sundayWeek(2022, 1, 2), sundayWeek(2022, 12, 31), sundayWeek(2023, 1, 1)],
+      [0, 1, 52, 1],
+    );
+    assert.deepEqual(
+      [
+        isoWeek(2020, 12, 31),
+        isoWeek(2021, 1, 3),
+        isoWeek(2021, 1, 4),
+        isoWeek(2026, 1, 1),
+        isoWeek(2024, 12, 30),
+      ],
+      [53, 53, 1, 1, 1],
+    );
+  });
+
+  it('groups and filters by date functions', () => {
+    const db = memoryDb();
+    insert(db, 'Account', { Id: 'a1', CreatedDate: Date.UTC(2023, 5, 1, 12), Balance: 1.1 });
+    insert(db, 'Account', { Id: 'a2', CreatedDate: Date.UTC(2023, 8, 1, 12), Balance: 2.2 });
+    insert(db, 'Account', { Id: 'a3', CreatedDate: Date.UTC(2024, 1, 1, 12), Balance: 3.3 });
+    assert.deepEqual(
+      run(
+        db,
+        'select YEAR(CreatedDate) as "y", count(*), sum(Balance) from Account group by YEAR(CreatedDate) order by y',
+      ),
+      [
+        [2023, 2, '3.3'],
+        [2024, 1, '3.3'],
+      ],
+    );
+    assert.deepEqual(
+      run(
+        db,
+        'select QUARTER(CreatedDate), count(*) from Account group by QUARTER(CreatedDate) having QUARTER(CreatedDate) >= 2 order by QUARTER(CreatedDate)',
+      ),
+      [
+        [2, 1],
+        [3, 1],
+      ],
+    );
+  });
+});
