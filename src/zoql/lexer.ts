@@ -117,14 +117,26 @@ class Lexer {
     this.tokens.push({ kind, text: value, lower, line: this.line, column: start - this.lineStart + 1 });
   }
 
+  /** A double-quoted name; a doubled quote inside stands for one. */
   private quotedName(): void {
+    const text = this.text;
     const start = this.i;
-    const close = this.text.indexOf('"', start + 1);
-    if (close < 0) this.fail('a quoted name is not closed', start);
-    const name = this.text.slice(start + 1, close);
+    let i = start + 1;
+    let name = '';
+    for (;;) {
+      const close = text.indexOf('"', i);
+      if (close < 0) this.fail('a quoted name is not closed', start);
+      name += text.slice(i, close);
+      if (text.charCodeAt(close + 1) !== C.DoubleQuote) {
+        i = close + 1;
+        break;
+      }
+      name += '"';
+      i = close + 2;
+    }
     if (name.includes('\n')) this.fail('a quoted name is not closed on its line', start);
     this.push('quoted', name, start);
-    this.i = close + 1;
+    this.i = i;
   }
 
   private numberOrDate(): void {
