@@ -48,6 +48,13 @@ describe('lexer', () => {
     ]);
   });
 
+  it('doubles double quotes inside a quoted name', () => {
+    assert.deepEqual(kinds('"say ""hi"""'), [
+      ['quoted', 'say "hi"'],
+      ['end', ''],
+    ]);
+  });
+
   it('unescapes backslash sequences in ZOQL strings', () => {
     assert.deepEqual(kinds("'a\\'b\\\"c\\\\d\\ne\\tf'", 'zoql'), [
       ['string', 'a\'b"c\\d\ne\tf'],
