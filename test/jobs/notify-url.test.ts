@@ -28,7 +28,7 @@ describe('notifyUrl: one GET with the placeholders filled, retried, never redire
 
   const allow = { allowPrivate: true, backoffMs: [0, 0] };
 
-  it('fills ${JOBID} and ${STATUS} and calls once', async () => {
+  it('fills the JOBID and STATUS placeholders and calls once', async () => {
     const out = await notifyJobEnd(
       `${base}/done?job=${JOBID}&status=${STATUS}`,
       'abc123',
