@@ -243,7 +243,7 @@ export class InvoiceTables {
         }).Id;
         this.taxSnapshots.add({
           TaxableItemId: taxId,
-          ItemType: 'InvoiceItem',
+          ItemType: 'Invoice',
           TaxDate: created,
           TaxCodeName: 'STD',
           TaxMode: 'TaxInclusive',

@@ -17,6 +17,7 @@ import { isCalendarDate, parseDateTime } from './encode-time.ts';
  */
 
 const ID = /^[0-9a-f]{32}$/;
+const ID_LENGTH = 32;
 const INTEGER = /^[+-]?\d+$/;
 const EPOCH = /^-?\d{1,15}$/;
 
@@ -53,7 +54,12 @@ function closedValues(field: FieldDef): readonly string[] | undefined {
   return values;
 }
 
-function encodeText(object: ObjectDef, field: FieldDef, raw: unknown): string {
+function encodeText(
+  object: ObjectDef,
+  field: FieldDef,
+  raw: unknown,
+  max = field.maxLength ?? Infinity,
+): string {
   let s: string;
   if (typeof raw === 'string') s = raw;
   else if (typeof raw === 'number' && Number.isFinite(raw)) s = String(raw);
@@ -62,9 +68,8 @@ function encodeText(object: ObjectDef, field: FieldDef, raw: unknown): string {
   if (s.includes('\0')) {
     throw new RecordError('INVALID_VALUE', `${where(object, field)} may not contain a NUL character`);
   }
-  const max = field.maxLength;
   // Length counts characters (code points), not UTF-16 units: an emoji is one character.
-  if (max !== undefined && s.length > max) {
+  if (s.length > max) {
     const chars = [...s].length;
     if (chars > max) {
       throw new RecordError(
@@ -86,12 +91,14 @@ function encodeId(object: ObjectDef, field: FieldDef, raw: unknown): string {
       `invalid Id '${shown(raw)}' for ${object.name}: expected 32 lowercase hexadecimal characters`,
     );
   }
-  return encodeText(object, field, raw);
+  // Ids are 32 characters; the data model gives a few ID fields a smaller maxLength by mistake.
+  return encodeText(object, field, raw, Math.max(field.maxLength ?? ID_LENGTH, ID_LENGTH));
 }
 
 function encodePicklist(object: ObjectDef, field: FieldDef, raw: unknown): string {
-  const s = encodeText(object, field, raw);
   const values = closedValues(field);
+  // A listed value is valid whatever its length (the data model lists some longer than maxLength).
+  const s = encodeText(object, field, raw, values === undefined ? field.maxLength : Infinity);
   if (!values || values.includes(s)) return s;
   // Accept a value that differs only in case, stored in its canonical spelling.
   const lower = s.toLowerCase();
