@@ -15,7 +15,12 @@ interface Placed {
 
 /**
  * Parses and analyzes a query: resolves every name against the schema, types every expression,
- * and applies the rules of the language. Throws QueryError.
+ * and applies the rules of the language. Throws QueryError (code 90005, or 90020 for a distinct
+ * outside count) with the line and column of the offending text.
+ * @example
+ * const q = analyze('select billtocontact.firstname, count(*) from Account group by BillToContact.FirstName', 'zoqlexport');
+ * q.columns[0]; // { nameHeader: 'BillToContact.FirstName', labelHeader: 'Bill To: First Name', type: 'string' }
+ * q.columns[1].nameHeader; // 'count(*)'
  */
 export function analyze(text: string, language: QueryLanguage): AnalyzedQuery {
   const ast = parse(text, language);

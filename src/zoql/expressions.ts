@@ -46,7 +46,8 @@ export function analyzeExpr(node: ExprNode, scope: Scope, place: Place): Expr {
   }
   if (node.arg.kind === 'call') failAt(node.arg, 'functions cannot be nested');
   if (node.arg.kind === 'star') {
-    if (lower !== 'count' || node.distinct) failAt(node.arg, `only count() accepts '*'`);
+    if (lower !== 'count') failAt(node.arg, `only count() accepts '*'`);
+    if (node.distinct) failAt(node.arg, 'count(distinct ...) needs a field, not *');
     if (place === 'groupBy') failAt(node, 'group by cannot hold an aggregate function');
     return { kind: 'aggregate', fn: 'count', distinct: false, type: 'integer' };
   }

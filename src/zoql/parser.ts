@@ -43,8 +43,10 @@ const RESERVED = new Set([
 const COMPARISONS = new Set(['=', '!=', '<', '>', '<=', '>=']);
 
 /**
- * Parses ZOQL or Export ZOQL text into a syntax tree. Throws QueryError with the position of the
- * first thing that does not fit the grammar.
+ * Parses ZOQL or Export ZOQL text into a syntax tree, without consulting the schema. Throws
+ * QueryError with the position of the first thing that does not fit the grammar.
+ * @example
+ * parse('select Name from Account limit 5', 'zoqlexport').limit; // { offset: 0, count: 5, line: 1, column: 26 }
  */
 export function parse(text: string, language: QueryLanguage): QueryNode {
   if (text.length > MAX_QUERY_LENGTH) {

@@ -68,6 +68,13 @@ describe('aggregate and date function rules', () => {
       12,
     );
     assertQueryError('select sum(*) from Account', 'zoqlexport', "only count() accepts '*'", 1, 12);
+    assertQueryError(
+      'select count(distinct *) from Account',
+      'zoqlexport',
+      'count(distinct ...) needs a field, not *',
+      1,
+      23,
+    );
     assertQueryError('select upper(Name) from Account', 'zoqlexport', "unknown function 'upper'", 1, 8);
   });
 
