@@ -49,3 +49,17 @@ export const SQLITE_IDLE_READERS = 4;
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Longest `Zuora-Track-Id` echoed back (Zuora's own limit). */
 export const MAX_TRACK_ID_LENGTH = 64;
+/** A claimed job stays leased this long without a heartbeat; then another claimer may run it again. */
+export const JOB_LEASE_MILLIS = 60_000;
+/** How often the claim loop looks for jobs it was not told about (other processes, expired leases). */
+export const JOB_POLL_MILLIS = 1000;
+/** How often expired files, job records and leftover temporary files are swept. */
+export const RETENTION_SWEEP_MILLIS = 60 * 60 * 1000;
+/** Grace after the per-query limit before a worker stuck in one database step is ended. */
+export const QUERY_KILL_GRACE_MILLIS = 5000;
+/** How long stop() waits for running jobs to stop before ending their worker threads. */
+export const STOP_GRACE_MILLIS = 5000;
+/** One notifyUrl call may take this long. */
+export const NOTIFY_TIMEOUT_MILLIS = 5000;
+/** Waits before the second and third notifyUrl tries. */
+export const NOTIFY_BACKOFF_MILLIS: readonly number[] = [1000, 4000];

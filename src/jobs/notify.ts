@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, isIPv4 } from 'node:net';
+import { NOTIFY_BACKOFF_MILLIS, NOTIFY_TIMEOUT_MILLIS } from '../limits.ts';
 import { fillNotifyUrl } from './rules.ts';
 
 /** A notifyUrl that points where the server may not call (loopback, private, link-local...). */
@@ -118,12 +119,12 @@ export async function notifyJobEnd(
 ): Promise<NotifyOutcome> {
   const url = new URL(fillNotifyUrl(template, jobId, status));
   const to = await vettedAddress(url, opts.allowPrivate);
-  const backoff = opts.backoffMs ?? [1000, 4000];
+  const backoff = opts.backoffMs ?? NOTIFY_BACKOFF_MILLIS;
   let lastError = '';
   for (let attempt = 0; attempt <= backoff.length; attempt++) {
     if (attempt > 0) await sleep(backoff[attempt - 1]!);
     try {
-      const code = await getOnce(url, to, opts.timeoutMs ?? 5000);
+      const code = await getOnce(url, to, opts.timeoutMs ?? NOTIFY_TIMEOUT_MILLIS);
       if (code !== 429 && code < 500) return { delivered: true, tries: attempt + 1, statusCode: code };
       lastError = `HTTP ${code}`;
     } catch (e) {

@@ -1,11 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { AQUA_MESSAGES } from '../errors.ts';
+import { QUERY_KILL_GRACE_MILLIS } from '../limits.ts';
 import type { RunResult } from './finish.ts';
 import type { RunEvents, RunTask } from './task.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
-
-/** Grace after the per-query limit before a worker stuck inside one database step is ended. */
-const HARD_LIMIT_GRACE_MS = 5000;
 
 /**
  * Starts a job worker thread. From source (`.ts`), the thread first registers tsx's loader: on Node 20
@@ -83,7 +81,7 @@ class PoolWorker {
       this.settle(job);
       job.resolve({ status: 'aborted', batchId, message: AQUA_MESSAGES['90027'] });
       void this.thread.terminate();
-    }, job.task.queryMillis + HARD_LIMIT_GRACE_MS);
+    }, job.task.queryMillis + QUERY_KILL_GRACE_MILLIS);
   }
 
   settle(job: Assignment): void {

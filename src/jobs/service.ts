@@ -5,7 +5,15 @@ import { AquaError } from '../errors.ts';
 import { contentTypeFor } from '../export/index.ts';
 import { LocalFileStore } from '../files/index.ts';
 import { newId } from '../ids.ts';
-import { FILE_RETENTION_DAYS, JOB_RETENTION_DAYS, MAX_QUERY_MILLIS } from '../limits.ts';
+import {
+  FILE_RETENTION_DAYS,
+  JOB_LEASE_MILLIS,
+  JOB_POLL_MILLIS,
+  JOB_RETENTION_DAYS,
+  MAX_QUERY_MILLIS,
+  RETENTION_SWEEP_MILLIS,
+  STOP_GRACE_MILLIS,
+} from '../limits.ts';
 import { batchesOf, type JobRow, jobById, markNotified, openMetaJobs } from '../store/sqlite/meta-jobs.ts';
 import { fileById } from '../store/sqlite/meta-jobs-files.ts';
 import { cancelRun } from './finish.ts';
@@ -19,12 +27,6 @@ import { lastCompletedJobId } from './sessions.ts';
 import { StoreCache } from './store-cache.ts';
 import { submitJob } from './submit.ts';
 import type { JobService, JobServiceOptions, SweepResult, Tenant } from './types.ts';
-
-const DEFAULT_LEASE_MS = 60_000;
-/** How often the claim loop looks for work it was not told about (other processes, expired leases). */
-const POLL_MS = 1000;
-const SWEEP_MS = 3_600_000;
-const STOP_GRACE_MS = 5000;
 
 /**
  * The job service over `<data>/meta.sqlite` and `<data>/files/`.
@@ -40,7 +42,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
   const clock = opts.clock ?? systemClock;
   const files = new LocalFileStore(join(opts.dataDir, 'files'));
   const owner = newId();
-  const leaseMillis = opts.leaseMillis ?? DEFAULT_LEASE_MS;
+  const leaseMillis = opts.leaseMillis ?? JOB_LEASE_MILLIS;
   const onError = opts.onError ?? ((e: unknown) => console.error(e));
   const pool = new WorkerPool(Math.max(0, opts.workers), opts.dataDir);
   const stores = new StoreCache();
@@ -124,13 +126,13 @@ export function createJobService(opts: JobServiceOptions): JobService {
       if (started) return;
       started = true;
       if (opts.workers > 0) {
-        timers.push(setInterval(pump, POLL_MS));
+        timers.push(setInterval(pump, JOB_POLL_MILLIS));
         timers.push(setInterval(() => scheduler.heartbeat(), Math.max(10, Math.floor(leaseMillis / 3))));
       }
       const sweepNow = (): void => {
         sweeping = this.sweep().catch(onError);
       };
-      timers.push(setInterval(sweepNow, SWEEP_MS));
+      timers.push(setInterval(sweepNow, RETENTION_SWEEP_MILLIS));
       for (const t of timers) t.unref();
       sweepNow();
       pump();
@@ -140,7 +142,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       stopping = true;
       for (const t of timers.splice(0)) clearInterval(t);
       // A worker stuck in one long database step does not hold up shutdown: its thread is ended.
-      await Promise.race([scheduler.stopAll(), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+      await Promise.race([scheduler.stopAll(), new Promise((r) => setTimeout(r, STOP_GRACE_MILLIS).unref())]);
       await pool.close();
       await scheduler.stopAll();
       await sweeping;
