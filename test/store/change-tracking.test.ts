@@ -81,6 +81,18 @@ describe('change tracking', () => {
     }
   });
 
+  it('treats an empty CreatedDate or UpdatedDate as not given', () => {
+    const { store, clock, done } = tempStore();
+    try {
+      store.create('Account', { Id: A, CreatedDate: '', UpdatedDate: null });
+      clock.advance(1000);
+      store.update('Account', A, { CreatedDate: '', UpdatedDate: '' });
+      assert.deepEqual(query(store, 'SELECT "CreatedDate", "UpdatedDate" FROM "Account"'), [[T0, T0 + 1000]]);
+    } finally {
+      done();
+    }
+  });
+
   it('stamps date-typed CreatedDate (PaymentMethod) with the date in the tenant zone', () => {
     const { store, done } = tempStore();
     try {

@@ -62,8 +62,12 @@ export class RecordWriter {
   insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): void {
     const columns = ['Id', ...rec.columns];
     const params: SqlValue[] = [id, ...rec.values];
+    // CreatedDate/UpdatedDate not given (absent or empty) are the time of the change.
     for (const name of ['CreatedDate', 'UpdatedDate'] as const) {
-      if (!rec.columns.includes(name) && getField(object, name)) {
+      const i = columns.indexOf(name);
+      if (i >= 0) {
+        if (params[i] === null) params[i] = this.userTime(object, name, stamp.now);
+      } else if (getField(object, name)) {
         columns.push(name);
         params.push(this.userTime(object, name, stamp.now));
       }
@@ -74,11 +78,20 @@ export class RecordWriter {
     );
   }
 
-  /** Changes a live record; false when there is none. UpdatedDate becomes now unless given. */
+  /**
+   * Changes a live record; false when there is none. UpdatedDate becomes now unless given; an empty
+   * CreatedDate leaves the stored one.
+   */
   update(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): boolean {
-    const columns = [...rec.columns];
-    const params: SqlValue[] = [...rec.values];
-    if (!rec.columns.includes('UpdatedDate') && getField(object, 'UpdatedDate')) {
+    const columns: string[] = [];
+    const params: SqlValue[] = [];
+    rec.columns.forEach((c, i) => {
+      const v = rec.values[i] ?? null;
+      if ((c === 'CreatedDate' || c === 'UpdatedDate') && v === null) return;
+      columns.push(c);
+      params.push(v);
+    });
+    if (!columns.includes('UpdatedDate') && getField(object, 'UpdatedDate')) {
       columns.push('UpdatedDate');
       params.push(this.userTime(object, 'UpdatedDate', stamp.now));
     }
