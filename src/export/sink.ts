@@ -1,0 +1,90 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { PassThrough, type Writable } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
+import yazl from 'yazl';
+import { GZIP_CHUNK_BYTES } from '../limits.ts';
+
+/** The file formats of a result file. */
+export type FileFormat = 'csv' | 'gzip' | 'zip';
+
+/** Where formatted CSV text goes: a file, possibly through gzip or a zip entry. */
+export interface Sink {
+  /** Writes text; false means wait for `drain()` before writing more. */
+  write(text: string): boolean;
+  drain(): Promise<void>;
+  /** Ends the stream and resolves once the file is closed, with its size in bytes. */
+  finish(): Promise<number>;
+  /** Stops writing and removes the file. */
+  discard(): Promise<void>;
+}
+
+function closed(file: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (file.closed) {
+      resolve();
+      return;
+    }
+    file.once('close', resolve);
+    file.once('error', reject);
+  });
+}
+
+/**
+ * Opens a sink writing `format` to `path`. A zip holds one entry named `entryName`.
+ * @example const sink = openSink('gzip', '/tmp/x.csv.gz', 'x.csv');
+ */
+export function openSink(format: FileFormat, path: string, entryName: string): Sink {
+  const file = createWriteStream(path, { highWaterMark: 1024 * 1024 });
+  let failure: Error | undefined;
+  file.on('error', (e) => {
+    failure = e;
+  });
+  let head: Writable = file;
+  let zip: yazl.ZipFile | undefined;
+  if (format === 'gzip') {
+    const gzip = createGzip({ chunkSize: GZIP_CHUNK_BYTES, level: constants.Z_DEFAULT_COMPRESSION });
+    gzip.on('error', (e) => {
+      failure = e;
+    });
+    gzip.pipe(file);
+    head = gzip;
+  } else if (format === 'zip') {
+    zip = new yazl.ZipFile();
+    const entry = new PassThrough({ highWaterMark: GZIP_CHUNK_BYTES });
+    zip.addReadStream(entry, entryName, { mtime: new Date(0) });
+    zip.outputStream.on('error', (e: Error) => {
+      failure = e;
+    });
+    zip.outputStream.pipe(file);
+    zip.end();
+    head = entry;
+  }
+  return {
+    write: (text) => {
+      if (failure) throw failure;
+      return head.write(text);
+    },
+    drain: () =>
+      new Promise((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        head.once('drain', resolve);
+        file.once('error', reject);
+      }),
+    finish: async () => {
+      head.end();
+      await closed(file);
+      if (failure) throw failure;
+      return (await stat(path)).size;
+    },
+    discard: async () => {
+      head.destroy();
+      file.destroy();
+      await closed(file).catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+    },
+  };
+}
