@@ -8,4 +8,4 @@ export type { SeedInvoiceItemsOptions } from './invoice-items.ts';
 export { seedInvoiceItems } from './invoice-items.ts';
 export type { SeedTenantOptions } from './tenant.ts';
 export { generateTenant, seedTenant } from './tenant.ts';
-export type { BulkWriter } from './world.ts';
+export type { BulkWriter, Table } from './world.ts';

@@ -16,7 +16,10 @@ export interface SeedTenantOptions {
   readonly seed: number;
 }
 
-/** Every table of a demo tenant, generated in memory (deterministic: no clock, no global random). */
+/**
+ * Every table of a demo tenant, generated in memory (deterministic: no clock, no global random).
+ * @example generateTenant({ accounts: 10, seed: 1 }).find((t) => t.object === 'Account')?.rows.length === 10
+ */
 export function generateTenant(opts: SeedTenantOptions): Table[] {
   const { seed } = opts;
   const rng = stream(seed, 'values');

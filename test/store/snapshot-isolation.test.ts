@@ -95,6 +95,22 @@ describe('snapshots', () => {
     }
   });
 
+  it('stream the same query twice at once', () => {
+    const { store, done } = tempStore();
+    try {
+      store.load('Account', [{ Name: 'a' }, { Name: 'b' }]);
+      const pairs = store.snapshot((snap) => {
+        const q = { sql: 'SELECT "Name" FROM "Account" ORDER BY "Name"', params: [] };
+        const out: unknown[] = [];
+        for (const [outer] of snap.rows(q)) for (const [inner] of snap.rows(q)) out.push(`${outer}${inner}`);
+        return out;
+      });
+      assert.deepEqual(pairs, ['aa', 'ab', 'ba', 'bb']);
+    } finally {
+      done();
+    }
+  });
+
   it('report the clock time at which they were taken', () => {
     const { store, clock, done } = tempStore();
     try {

@@ -38,6 +38,7 @@ function offsetOf(text: string): number | undefined {
  * Epoch milliseconds of a datetime text: `YYYY-MM-DDThh:mm[:ss[.fff]]` or with a space instead of `T`,
  * with `Z`, `±hh:mm` or `±hhmm` (no offset: wall time in `zone`), or a bare date (midnight in `zone`).
  * Undefined when the text is not such a datetime or names an impossible time.
+ * @example parseDateTime('2024-01-01T00:00:00', 'America/Los_Angeles') === Date.UTC(2024, 0, 1, 8)
  */
 export function parseDateTime(s: string, zone: string): number | undefined {
   const dm = DATE.exec(s);

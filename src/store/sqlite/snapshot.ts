@@ -18,6 +18,8 @@ class Reader {
 
   query(sql: string): Statement {
     let s = this.queries.get(sql);
+    // The same query streamed twice at once needs a second statement: one cannot iterate twice.
+    if (s?.busy) return this.db.prepare(sql);
     if (s) {
       // Re-insert to keep the map in least-recently-used order.
       this.queries.delete(sql);

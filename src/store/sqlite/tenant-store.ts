@@ -44,7 +44,13 @@ function prefixed(e: unknown, prefix: string): unknown {
   return e instanceof RecordError ? new RecordError(e.code, `${prefix}: ${e.message}`) : e;
 }
 
-/** A tenant's data in one SQLite file: one writer connection, snapshots on pooled read connections. */
+/**
+ * A tenant's data in one SQLite file: one writer connection, snapshots on pooled read connections.
+ * @example
+ * const store = openTenantStore(file);
+ * store.load('Contact', [{ FirstName: 'Zoë', LastName: 'Müller' }]); // { inserted: 1, updated: 0 }
+ * store.bulkInsert('Product', ['Name'], [['Gold'], ['Silver']]); // 2
+ */
 export class SqliteTenantStore implements TenantStore {
   readonly tenant: string;
   readonly timeZone: string;
