@@ -71,8 +71,22 @@ export function openSink(format: FileFormat, path: string, entryName: string): S
           reject(failure);
           return;
         }
-        head.once('drain', resolve);
-        file.once('error', reject);
+        const onDrain = () => {
+          cleanup();
+          resolve();
+        };
+        const onError = (e: Error) => {
+          cleanup();
+          reject(e);
+        };
+        const cleanup = () => {
+          head.off('drain', onDrain);
+          file.off('error', onError);
+          if (head !== file) head.off('error', onError);
+        };
+        head.on('drain', onDrain);
+        file.on('error', onError);
+        if (head !== file) head.on('error', onError);
       }),
     finish: async () => {
       head.end();
