@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
 import { TenantError } from '../tenants/index.ts';
+import { register as load } from './load.ts';
+import { register as query } from './query.ts';
+import { register as seed } from './seed.ts';
 import { register as serve } from './serve.ts';
 import { register as tenant } from './tenant.ts';
 
-const commands = [serve, tenant];
+const commands = [serve, tenant, seed, load, query];
 
 const program = new Command('openaqua').description(
   "A server that speaks Zuora's Aggregate Query API (AQuA)",

@@ -1,8 +1,9 @@
+import type { Writable } from 'node:stream';
 import { WRITE_CHUNK_BYTES } from '../limits.ts';
 import type { FieldType } from '../schema/index.ts';
 import { csvLine } from './csv.ts';
 import { type ExportOptions, makeRowFormatter } from './row-formatter.ts';
-import { type FileFormat, openSink, type Sink } from './sink.ts';
+import { type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
 
 export interface ResultFileArgs {
   /** Rows as the store encodes them; pulled one at a time (a synchronous cursor). */
@@ -109,4 +110,20 @@ export async function writeSegmentedFiles(
     return { sink: openSink(args.format, path, entry(args.entryName)), path };
   });
   return { files };
+}
+
+/**
+ * Writes the header and every row as plain CSV to a stream the caller owns (e.g. standard output),
+ * with backpressure.
+ * @example await writeCsvStream({ rows, header, types, options, out: process.stdout }); // { rows: 2, bytes: 61 }
+ */
+export async function writeCsvStream(
+  args: Omit<ResultFileArgs, 'format' | 'entryName'> & { out: Writable },
+): Promise<{ rows: number; bytes: number }> {
+  const sink = streamSink(args.out);
+  const [file] = await pump({ ...args, format: 'csv', entryName: '' }, Number.POSITIVE_INFINITY, () => ({
+    sink,
+    path: '',
+  }));
+  return { rows: file!.rows, bytes: file!.bytes };
 }

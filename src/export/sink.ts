@@ -102,3 +102,37 @@ export function openSink(format: FileFormat, path: string, entryName: string): S
     },
   };
 }
+
+/**
+ * A sink writing plain CSV text to a stream the caller owns (standard output, a socket): it is
+ * neither ended nor removed.
+ * @example const sink = streamSink(process.stdout);
+ */
+export function streamSink(out: Writable): Sink {
+  let bytes = 0;
+  const drain = () =>
+    new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        out.off('error', onError);
+        resolve();
+      };
+      const onError = (e: Error) => {
+        out.off('drain', onDrain);
+        reject(e);
+      };
+      out.once('drain', onDrain);
+      out.once('error', onError);
+    });
+  return {
+    write: (text) => {
+      bytes += Buffer.byteLength(text);
+      return out.write(text);
+    },
+    drain,
+    finish: async () => {
+      if (out.writableNeedDrain) await drain();
+      return bytes;
+    },
+    discard: async () => undefined,
+  };
+}

@@ -1,0 +1,36 @@
+import { resolveSetting } from '../config.ts';
+import type { TenantStore } from '../store/index.ts';
+import { openTenantRegistry, type Tenant, TenantError, type TenantRegistry } from '../tenants/index.ts';
+
+/**
+ * Runs `fn` with the tenant registry of the command's data directory, closing it afterwards.
+ * @example await withRegistry(flags, (r) => r.listTenants());
+ */
+export async function withRegistry<T>(
+  flags: Record<string, unknown>,
+  fn: (registry: TenantRegistry) => T | Promise<T>,
+): Promise<T> {
+  const registry = openTenantRegistry({ dataDir: resolveSetting('dataDir', flags) });
+  try {
+    return await fn(registry);
+  } finally {
+    registry.close();
+  }
+}
+
+/**
+ * Runs `fn` with a tenant (by name) and its data store.
+ * @example await withTenant(flags, 'demo', (tenant, store) => store.get('Account', id));
+ */
+export function withTenant<T>(
+  flags: Record<string, unknown>,
+  name: string,
+  fn: (tenant: Tenant, store: TenantStore) => T | Promise<T>,
+): Promise<T> {
+  return withRegistry(flags, (registry) => {
+    const tenant = registry.findTenant(name);
+    if (!tenant)
+      throw new TenantError(`no tenant named '${name}' (create it with: openaqua tenant create ${name})`);
+    return fn(tenant, registry.store(tenant.id));
+  });
+}
