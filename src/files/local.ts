@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileStore, StoredEntry } from './types.ts';
@@ -17,7 +18,7 @@ function isMissing(e: unknown): boolean {
  * `.tmp-<jobId>-<attempt>-<random>` so that publishing is a rename within one directory (atomic).
  * @example
  * const files = new LocalFileStore('/var/lib/openaqua/files');
- * const tmp = await files.tempPath(tenantId, jobId, 1);
+ * const tmp = files.tempPath(tenantId, jobId, 1);
  * // ... write tmp ...
  * await files.publish(tenantId, tmp, newId());
  */
@@ -29,10 +30,10 @@ export class LocalFileStore implements FileStore {
     return join(this.root, tenantId);
   }
 
-  async tempPath(tenantId: string, jobId: string, attempt: number): Promise<string> {
+  tempPath(tenantId: string, jobId: string, attempt: number): string {
     if (!FILE_ID.test(jobId)) throw new Error(`not a job id: '${jobId}'`);
     const dir = this.dir(tenantId);
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     return join(dir, `.tmp-${jobId}-${attempt}-${randomBytes(8).toString('hex')}`);
   }
 

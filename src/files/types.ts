@@ -18,7 +18,7 @@ export type StoredEntry =
  */
 export interface FileStore {
   /** A fresh path for a temporary file of attempt `attempt` of a job; its directory exists. */
-  tempPath(tenantId: string, jobId: string, attempt: number): Promise<string>;
+  tempPath(tenantId: string, jobId: string, attempt: number): string;
   /** Moves a temporary file to its final id in one step. */
   publish(tenantId: string, tempPath: string, fileId: string): Promise<void>;
   /** A published file to stream, or undefined when there is none. */

@@ -8,6 +8,7 @@ export interface ClaimOptions {
   readonly now: number;
   readonly leaseMillis: number;
   readonly queryMillis: number;
+  readonly segmentRows: number;
   tenantDataPath(tenantId: string): string;
 }
 
@@ -61,6 +62,7 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
       incrementalTime: job.incrementalTime,
       offset: job.offset,
       queryMillis: opts.queryMillis,
+      segmentRows: opts.segmentRows,
       batches: batches
         .filter((b) => b.status === 'pending')
         .map((b) => ({

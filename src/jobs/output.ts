@@ -1,4 +1,4 @@
-import { writeResultFile } from '../export/index.ts';
+import { writeResultFile, writeSegmentedFiles } from '../export/index.ts';
 import type { FileStore } from '../files/index.ts';
 import type { AnalyzedQuery } from '../zoql/index.ts';
 import type { BatchOutput, RunBatch, RunTask } from './task.ts';
@@ -11,6 +11,18 @@ import type { BatchOutput, RunBatch, RunTask } from './task.ts';
 export function headerOf(q: AnalyzedQuery, useQueryLabels: boolean, deleted: RunBatch['deleted']): string[] {
   const header = q.columns.map((c) => (useQueryLabels ? c.nameHeader : c.labelHeader));
   return deleted ? [`${q.object.name}.${deleted.column}`, ...header] : header;
+}
+
+/** Segments: a tenant setting, for stateful full loads of queries without functions or aliases. */
+function segmented(task: RunTask, batch: RunBatch, q: AnalyzedQuery): boolean {
+  return (
+    task.segments &&
+    task.stateful &&
+    batch.full &&
+    task.incrementalTime === null &&
+    !q.hasFunctions &&
+    !q.hasAliases
+  );
 }
 
 /**
@@ -26,31 +38,45 @@ export async function writeBatchFiles(args: {
   signal: AbortSignal;
 }): Promise<BatchOutput> {
   const { task, batch, query, files } = args;
-  const path = await files.tempPath(task.tenantId, task.jobId, task.attempt);
+  const paths: string[] = [];
+  const nextPath = (): string => {
+    const p = files.tempPath(task.tenantId, task.jobId, task.attempt);
+    paths.push(p);
+    return p;
+  };
+  const common = {
+    rows: args.rows,
+    header: headerOf(query, task.useQueryLabels, batch.deleted),
+    types: query.columns.map((c) => c.type),
+    options: {
+      timeZone: task.timeZone,
+      dateTimeUtc: task.dateTimeUtc,
+      ...(task.nullReplacement !== null ? { nullReplacement: task.nullReplacement } : {}),
+      ...(batch.deleted ? { deleted: { format: batch.deleted.format } } : {}),
+    },
+    format: task.format,
+    entryName: `${batch.name}.csv`,
+    signal: args.signal,
+  };
   try {
-    const written = await writeResultFile({
-      rows: args.rows,
-      header: headerOf(query, task.useQueryLabels, batch.deleted),
-      types: query.columns.map((c) => c.type),
-      options: {
-        timeZone: task.timeZone,
-        dateTimeUtc: task.dateTimeUtc,
-        ...(task.nullReplacement !== null ? { nullReplacement: task.nullReplacement } : {}),
-        ...(batch.deleted ? { deleted: { format: batch.deleted.format } } : {}),
-      },
-      format: task.format,
-      entryName: `${batch.name}.csv`,
-      path,
-      signal: args.signal,
-    });
-    return {
-      batchId: batch.id,
-      files: [{ path, rows: written.rows, bytes: written.bytes }],
-      recordCount: written.rows,
-      segmented: false,
-    };
+    if (segmented(task, batch, query)) {
+      const { files: written } = await writeSegmentedFiles({
+        ...common,
+        maxRows: task.segmentRows,
+        pathFor: nextPath,
+      });
+      return {
+        batchId: batch.id,
+        files: written.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes })),
+        recordCount: written.reduce((n, f) => n + f.rows, 0),
+        segmented: true,
+      };
+    }
+    const path = nextPath();
+    const written = await writeResultFile({ ...common, path });
+    return { batchId: batch.id, files: [{ path, ...written }], recordCount: written.rows, segmented: false };
   } catch (e) {
-    await files.discard(path);
+    for (const p of paths) await files.discard(p);
     throw e;
   }
 }

@@ -20,6 +20,7 @@ export interface SchedulerDeps {
   readonly owner: string;
   readonly leaseMillis: number;
   readonly queryMillis: number;
+  readonly segmentRows: number;
   readonly newId: () => string;
   tenantDataPath(tenantId: string): string;
   /** Called once a run has ended the job (completed or aborted). */
@@ -46,6 +47,7 @@ export class Scheduler {
       now: d.clock.now(),
       leaseMillis: d.leaseMillis,
       queryMillis: d.queryMillis,
+      segmentRows: d.segmentRows,
       tenantDataPath: (id) => d.tenantDataPath(id),
     });
   }

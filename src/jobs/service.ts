@@ -12,6 +12,7 @@ import {
   JOB_RETENTION_DAYS,
   MAX_QUERY_MILLIS,
   RETENTION_SWEEP_MILLIS,
+  SEGMENT_ROWS,
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
 import { batchesOf, type JobRow, jobById, markNotified, openMetaJobs } from '../store/sqlite/meta-jobs.ts';
@@ -69,6 +70,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     owner,
     leaseMillis,
     queryMillis: opts.queryMillis ?? MAX_QUERY_MILLIS,
+    segmentRows: opts.segmentRows ?? SEGMENT_ROWS,
     newId,
     tenantDataPath: (id) => opts.tenantDataPath(id),
     jobEnded: notify,
@@ -119,7 +121,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       const row = fileById(db, tenant.id, fileId);
       if (!row) return undefined;
       const stream = await files.open(tenant.id, fileId);
-      return stream && { stream, contentType: contentTypeFor(row.format, row.encrypted) };
+      return stream && { stream, contentType: contentTypeFor(row.format, row.encrypted ? 'pgp' : 'none') };
     },
 
     start() {
@@ -139,6 +141,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     },
 
     async stop() {
+      if (stopping) return;
       stopping = true;
       for (const t of timers.splice(0)) clearInterval(t);
       // A worker stuck in one long database step does not hold up shutdown: its thread is ended.

@@ -25,6 +25,8 @@ export interface RunTask {
   /** Seconds taken off the end of an `incrementalTime` window. */
   readonly offset: number;
   readonly queryMillis: number;
+  /** Records per segment file. */
+  readonly segmentRows: number;
   readonly batches: readonly RunBatch[];
 }
 

@@ -23,6 +23,8 @@ export interface JobServiceOptions {
   tenantDataPath(tenantId: string): string;
   /** Per-query run time before 90027, in ms (default MAX_QUERY_MILLIS). */
   queryMillis?: number;
+  /** Records per segment file of a stateful full load (default SEGMENT_ROWS). */
+  segmentRows?: number;
   /** How long a claimed job stays leased without a heartbeat, in ms. */
   leaseMillis?: number;
   /** Result files are kept this many days. */

@@ -18,6 +18,7 @@ describe('claiming: FIFO per session, one running job per session, sessions and 
     now: fx.clock.now(),
     leaseMillis: 60_000,
     queryMillis: 1000,
+    segmentRows: 500_000,
     tenantDataPath: (id) => `/data/${id}.sqlite`,
   });
   const submit = (project?: string) =>

@@ -21,6 +21,7 @@ describe('leases: a run that stops renewing its lease loses the job to the next 
       now: fx.clock.now(),
       leaseMillis: 30_000,
       queryMillis: 1000,
+      segmentRows: 500_000,
       tenantDataPath: (id) => id,
     });
 

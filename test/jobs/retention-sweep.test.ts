@@ -31,6 +31,7 @@ describe('retention sweep (fake clock)', () => {
       now: fx.clock.now(),
       leaseMillis: 60_000,
       queryMillis: 1000,
+      segmentRows: 500_000,
       tenantDataPath: (id) => id,
     })!;
 
@@ -38,7 +39,7 @@ describe('retention sweep (fake clock)', () => {
   async function completedJob(): Promise<{ jobId: string; fileId: string }> {
     submitJob(fx.deps, tenant, { queries: [{ query: ACCOUNT_QUERY }] });
     const { job, task } = claim();
-    const tmp = await files.tempPath(tenant.id, job.id, task.attempt);
+    const tmp = files.tempPath(tenant.id, job.id, task.attempt);
     writeFileSync(tmp, 'Account.Id\n');
     const fileId = newId();
     stageBatch(fx.db, task.batches[0]!.id, {
@@ -93,14 +94,14 @@ describe('retention sweep (fake clock)', () => {
   it('removes temporary files of attempts that no longer run, keeps those of a live attempt', async () => {
     submitJob(fx.deps, tenant, { queries: [{ query: ACCOUNT_QUERY }] });
     const crashed = claim('crashed');
-    const stale = await files.tempPath(tenant.id, crashed.job.id, crashed.task.attempt);
+    const stale = files.tempPath(tenant.id, crashed.job.id, crashed.task.attempt);
     writeFileSync(stale, 'partial');
     fx.clock.advance(60_001);
     const rerun = claim('other');
     assert.equal(rerun.task.attempt, 2);
-    const live = await files.tempPath(tenant.id, rerun.job.id, rerun.task.attempt);
+    const live = files.tempPath(tenant.id, rerun.job.id, rerun.task.attempt);
     writeFileSync(live, 'in progress');
-    const leftover = await files.tempPath(tenant.id, newId(), 1);
+    const leftover = files.tempPath(tenant.id, newId(), 1);
     writeFileSync(leftover, 'of a purged job');
     assert.deepEqual(await sweep(fx.db, files, fx.clock.now(), retention), {
       files: 0,
@@ -121,11 +122,11 @@ describe('retention sweep (fake clock)', () => {
       recordCount: 0,
       segmented: false,
     });
-    const a = await files.tempPath(tenant.id, job.id, task.attempt);
+    const a = files.tempPath(tenant.id, job.id, task.attempt);
     writeFileSync(a, 'x');
     await files.publish(tenant.id, a, staged);
     const orphan = newId();
-    const b = await files.tempPath(tenant.id, job.id, task.attempt);
+    const b = files.tempPath(tenant.id, job.id, task.attempt);
     writeFileSync(b, 'y');
     await files.publish(tenant.id, b, orphan);
     assert.deepEqual(await sweep(fx.db, files, fx.clock.now(), retention), {

@@ -30,6 +30,7 @@ describe('stateful sessions: full or incremental per query, cursor moved only by
       now: fx.clock.now(),
       leaseMillis: 60_000,
       queryMillis: 1,
+      segmentRows: 10,
       tenantDataPath: (id) => id,
     })!;
     const result =
