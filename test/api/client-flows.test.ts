@@ -37,7 +37,7 @@ describe('client flows', () => {
     assert.ok(!('message' in done));
     const file = await download(s, headers, batch.fileId);
     assert.equal(file.contentType, 'text/csv;charset=UTF-8');
-    assert.equal(file.text, 'Account: Account Name\nAcme\nGlobex\n');
+    assert.equal(file.text, 'Account: Name\nAcme\nGlobex\n');
   });
 
   it("answers another tenant's file with 404, like an unknown one", async () => {

@@ -76,8 +76,8 @@ describe('CRUD /v1/object', () => {
     const cases: [unknown, string, string][] = [
       [
         { ...ACCOUNT, BillCycleDay: 'first' },
-        'INVALID_TYPE',
-        'Account.BillCycleDay takes an integer, not first',
+        'INVALID_VALUE',
+        "invalid integer 'first' for Account.BillCycleDay: expected a whole number such as 12",
       ],
       [{ ...ACCOUNT, Colour: 'red' }, 'INVALID_FIELD', "unknown field 'Colour' on Account"],
       [
