@@ -54,13 +54,19 @@ function baseUrl(app: FastifyInstance): string {
 export async function startServer(config: Config): Promise<RunningServer> {
   const tenants = openTenantRegistry({ dataDir: config.dataDir });
   const demo = tenants.isEmpty() ? await createDemoTenant(tenants, config.demoAccounts) : undefined;
+  // Errors with no request to answer (a failed notification, a crashed worker) go to the server log.
+  let report = (err: unknown) => console.error(err);
   const jobs = createJobService({
     dataDir: config.dataDir,
     workers: config.workers,
     allowPrivateNotify: config.allowPrivateNotify,
+    fileRetentionDays: config.fileRetentionDays,
+    jobRetentionDays: config.jobRetentionDays,
     tenantDataPath: (id: string) => tenants.dataPath(id),
+    onError: (err) => report(err),
   });
   const app = await buildApp({ tenants, jobs, logLevel: config.logLevel });
+  report = (err) => app.log.error({ err }, 'job service error');
   jobs.start();
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FixedClock } from '../../src/clock.ts';
+import { ACCOUNT as REQUIRED } from './flows.ts';
 import { call, startTestServer, type TestServer } from './server.ts';
 
-const ACCOUNT = { Name: 'Acme', Status: 'Active', Currency: 'USD', BillCycleDay: 1, PaymentTerm: 'Net 30' };
+const ACCOUNT = { ...REQUIRED, Name: 'Acme' };
 
 describe('CRUD /v1/object', () => {
   const clock = new FixedClock(Date.UTC(2024, 5, 1, 12));
