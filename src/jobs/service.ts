@@ -93,7 +93,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     return job && jobJson(job, batchesOf(db, job.id));
   }
 
-  return {
+  const service: JobService = {
     submit(tenant, body, submitOpts) {
       const json = submitJob({ db, clock, newId }, tenant, body, submitOpts);
       if (started) setImmediate(pump);
@@ -132,7 +132,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
         timers.push(setInterval(() => scheduler.heartbeat(), Math.max(10, Math.floor(leaseMillis / 3))));
       }
       const sweepNow = (): void => {
-        sweeping = this.sweep().catch(onError);
+        sweeping = service.sweep().catch(onError);
       };
       timers.push(setInterval(sweepNow, RETENTION_SWEEP_MILLIS));
       for (const t of timers) t.unref();
@@ -167,4 +167,5 @@ export function createJobService(opts: JobServiceOptions): JobService {
       });
     },
   };
+  return service;
 }

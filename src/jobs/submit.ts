@@ -230,6 +230,9 @@ export function submitJob(
     return jobById(db, tenant.id, jobId)!;
   });
   const json = jobJson(job, batchesOf(db, jobId));
-  if (job.status === 'error') throw new AquaError(job.errorCode as AquaCode, undefined, json);
+  if (job.status === 'error') {
+    const reason = batchesOf(db, jobId).find((b) => b.message)?.message ?? undefined;
+    throw new AquaError(job.errorCode as AquaCode, reason, json);
+  }
   return json;
 }
