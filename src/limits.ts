@@ -65,3 +65,5 @@ export const NOTIFY_TIMEOUT_MILLIS = 5000;
 export const NOTIFY_BACKOFF_MILLIS: readonly number[] = [1000, 4000];
 /** Output chunk of the gzip and zip stages (zlib's 16 KB default costs ~40% of gzip speed). */
 export const GZIP_CHUNK_BYTES = 128 * 1024;
+/** Bytes a result file's write stream holds before it asks the CSV writer to wait. */
+export const RESULT_FILE_BUFFER_BYTES = 1024 * 1024;

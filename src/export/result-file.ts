@@ -1,13 +1,16 @@
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { WRITE_CHUNK_BYTES } from '../limits.ts';
 import type { FieldType } from '../schema/index.ts';
 import { csvLine } from './csv.ts';
+import type { PgpEncryption } from './pgp.ts';
 import { type ExportOptions, makeRowFormatter } from './row-formatter.ts';
-import { type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
+import { abortError, type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
 
 export interface ResultFileArgs {
   /** Rows as the store encodes them; pulled one at a time (a synchronous cursor). */
   rows: Iterable<readonly unknown[]>;
+  /** Header fields, the deleted flag column first when `options.deleted` is set. */
   header: readonly string[];
   /** Types of the query's columns (the deleted flag, when present, is not listed). */
   types: readonly FieldType[];
@@ -15,51 +18,69 @@ export interface ResultFileArgs {
   format: FileFormat;
   /** Name of the CSV inside a zip; `.csv` is added when missing. */
   entryName: string;
+  /** Encrypt each file (after compression) to these OpenPGP keys. */
+  encryption?: PgpEncryption;
+  /** Aborting stops the export: no more rows are pulled and the partial file is removed. */
   signal?: AbortSignal;
 }
 
 export interface WrittenFile {
   path: string;
   rows: number;
+  /** Size of the file as written (compressed and encrypted). */
   bytes: number;
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason = signal.reason;
-  if (reason instanceof Error) return reason;
-  const e = new Error('The export was aborted');
-  e.name = 'AbortError';
-  return e;
 }
 
 function entry(name: string): string {
   return name.toLowerCase().endsWith('.csv') ? name : `${name}.csv`;
 }
 
-/** Streams rows into sinks opened by `open`, moving to a new sink every `maxRows` rows. */
+/** UTF-8 bytes of a chunk; encoding into a buffer of the largest possible size beats Buffer.from. */
+function encode(text: string): Buffer {
+  const buf = Buffer.allocUnsafe(text.length * 3);
+  return buf.subarray(0, buf.write(text));
+}
+
+/**
+ * Streams rows into sinks opened by `open`, moving to a new sink every `maxRows` rows. On failure
+ * or abort every file it wrote is removed.
+ */
 async function pump(
   args: ResultFileArgs,
   maxRows: number,
-  open: (index: number) => { sink: Sink; path: string },
+  open: (index: number) => Promise<{ sink: Sink; path: string }>,
 ): Promise<WrittenFile[]> {
+  const width = args.types.length + (args.options.deleted ? 1 : 0);
+  if (args.header.length !== width) {
+    throw new RangeError(`header has ${args.header.length} fields but rows have ${width} columns`);
+  }
   const format = makeRowFormatter(args.types, args.options);
   const header = csvLine(args.header);
   const { signal } = args;
+  if (signal?.aborted) throw abortError(signal);
   const done: WrittenFile[] = [];
-  let current = open(0);
+  let current: { sink: Sink; path: string } | undefined;
   let rowsInFile = 0;
   let chunk = header;
   const flush = async () => {
     if (signal?.aborted) throw abortError(signal);
-    if (!current.sink.write(chunk)) await current.sink.drain();
+    const sink = current!.sink;
+    const ready = sink.write(encode(chunk));
     chunk = '';
+    if (!ready) await sink.drain(signal);
+  };
+  const close = async () => {
+    await flush();
+    const file = current!;
+    current = undefined;
+    done.push({ path: file.path, rows: rowsInFile, bytes: await file.sink.finish() });
   };
   try {
+    current = await open(0);
     for (const row of args.rows) {
       if (rowsInFile === maxRows) {
-        await flush();
-        done.push({ path: current.path, rows: rowsInFile, bytes: await current.sink.finish() });
-        current = open(done.length);
+        await close();
+        current = await open(done.length);
         rowsInFile = 0;
         chunk = header;
       }
@@ -67,19 +88,20 @@ async function pump(
       rowsInFile++;
       if (chunk.length >= WRITE_CHUNK_BYTES) await flush();
     }
-    await flush();
-    done.push({ path: current.path, rows: rowsInFile, bytes: await current.sink.finish() });
+    await close();
     return done;
   } catch (e) {
-    await current.sink.discard();
+    await current?.sink.discard();
+    for (const f of done) if (f.path !== '') await rm(f.path, { force: true });
     throw e;
   }
 }
 
 /**
- * Writes the header and every row to `path` as csv, gzip or zip, in constant memory and with
- * backpressure; resolves once the file is flushed and closed. On failure or abort the partial file
- * is removed and the promise rejects.
+ * Writes the header and every row to `path` as csv, gzip or zip (optionally PGP-encrypted), in
+ * constant memory and with backpressure; resolves once the file is flushed and closed. On failure
+ * or abort the partial file is removed and the promise rejects (an AbortError, or the signal's
+ * reason when that is an Error).
  * @example
  * await writeResultFile({ rows, header: ['Account.Id'], types: ['ID'], options: { timeZone: 'UTC', dateTimeUtc: false },
  *   format: 'gzip', entryName: 'accounts', path: '/tmp/accounts.csv.gz' }); // { rows: 2, bytes: 61 }
@@ -87,8 +109,8 @@ async function pump(
 export async function writeResultFile(
   args: ResultFileArgs & { path: string },
 ): Promise<{ rows: number; bytes: number }> {
-  const [file] = await pump(args, Number.POSITIVE_INFINITY, () => ({
-    sink: openSink(args.format, args.path, entry(args.entryName)),
+  const [file] = await pump(args, Number.POSITIVE_INFINITY, async () => ({
+    sink: await openSink(args.format, args.path, entry(args.entryName), args.encryption),
     path: args.path,
   }));
   return { rows: file!.rows, bytes: file!.bytes };
@@ -96,8 +118,8 @@ export async function writeResultFile(
 
 /**
  * The same, split into files of at most `maxRows` rows, each starting with the header (stateful
- * segments). An empty result still gives one file holding the header. Files already finished stay
- * on failure; the caller removes them (it owns their paths).
+ * segments). An empty result still gives one file holding the header. On failure or abort every
+ * file written so far is removed.
  * @example await writeSegmentedFiles({ ...args, maxRows: 500_000, pathFor: (i) => `/tmp/part${i}` });
  */
 export async function writeSegmentedFiles(
@@ -105,25 +127,29 @@ export async function writeSegmentedFiles(
 ): Promise<{ files: WrittenFile[] }> {
   if (!Number.isSafeInteger(args.maxRows) || args.maxRows < 1)
     throw new RangeError('maxRows must be a positive whole number');
-  const files = await pump(args, args.maxRows, (i) => {
+  const files = await pump(args, args.maxRows, async (i) => {
     const path = args.pathFor(i);
-    return { sink: openSink(args.format, path, entry(args.entryName)), path };
+    return { sink: await openSink(args.format, path, entry(args.entryName), args.encryption), path };
   });
   return { files };
 }
 
 /**
  * Writes the header and every row as plain CSV to a stream the caller owns (e.g. standard output),
- * with backpressure.
+ * with backpressure; the stream is not ended.
  * @example await writeCsvStream({ rows, header, types, options, out: process.stdout }); // { rows: 2, bytes: 61 }
  */
 export async function writeCsvStream(
-  args: Omit<ResultFileArgs, 'format' | 'entryName'> & { out: Writable },
+  args: Omit<ResultFileArgs, 'format' | 'entryName' | 'encryption'> & { out: Writable },
 ): Promise<{ rows: number; bytes: number }> {
   const sink = streamSink(args.out);
-  const [file] = await pump({ ...args, format: 'csv', entryName: '' }, Number.POSITIVE_INFINITY, () => ({
-    sink,
-    path: '',
-  }));
+  const [file] = await pump(
+    { ...args, format: 'csv', entryName: '' },
+    Number.POSITIVE_INFINITY,
+    async () => ({
+      sink,
+      path: '',
+    }),
+  );
   return { rows: file!.rows, bytes: file!.bytes };
 }

@@ -1,7 +1,6 @@
 import type { FieldType } from '../schema/index.ts';
+import { type CellFormatter, cellFormatter, deletedFormatter } from './cells.ts';
 import { csvField } from './csv.ts';
-import { datetimeFormatter } from './datetime.ts';
-import { formatDecimal } from './decimal.ts';
 
 /** How values are rendered: CONTRACT 5.2. */
 export interface ExportOptions {
@@ -15,44 +14,10 @@ export interface ExportOptions {
   deleted?: { format: 'Numeric' | 'Boolean' };
 }
 
-type Cell = (v: unknown) => string;
-
-function text(v: unknown): string {
-  return csvField(typeof v === 'string' ? v : String(v));
-}
-
-function integer(v: unknown): string {
-  return typeof v === 'number' || typeof v === 'bigint' ? String(v) : formatDecimal(String(v));
-}
-
-function decimal(v: unknown): string {
-  return formatDecimal(v as number | string | bigint);
-}
-
-function boolean(v: unknown): string {
-  return v === 1 || v === true || v === '1' || v === 'true' ? 'true' : 'false';
-}
-
-function cellFormatter(type: FieldType, opts: ExportOptions): Cell {
-  switch (type) {
-    case 'decimal':
-      return decimal;
-    case 'integer':
-      return integer;
-    case 'boolean':
-      return boolean;
-    case 'dateTime': {
-      const dt = datetimeFormatter(opts.timeZone, opts.dateTimeUtc);
-      return (v) => (typeof v === 'number' ? dt(v) : text(v));
-    }
-    default:
-      return text;
-  }
-}
-
 /**
  * A function turning one row (values as the store encodes them) into one CSV line ending in `\n`.
  * With `opts.deleted`, the row's first value is the deleted flag and `types` describe the rest.
+ * Every line has one field per column, whatever the row's length.
  * @example
  * makeRowFormatter(['string', 'decimal'], { timeZone: 'UTC', dateTimeUtc: false })(['a,b', 0.1]) === '"a,b",0.1\n'
  */
@@ -60,18 +25,16 @@ export function makeRowFormatter(
   types: readonly FieldType[],
   opts: ExportOptions,
 ): (row: readonly unknown[]) => string {
-  const cells: Cell[] = types.map((t) => cellFormatter(t, opts));
-  if (opts.deleted) {
-    const [yes, no] = opts.deleted.format === 'Boolean' ? ['true', 'false'] : ['1', '0'];
-    cells.unshift((v) => (v === 1 || v === true || v === '1' ? yes : no));
-  }
+  const cells: CellFormatter[] = types.map((t) => cellFormatter(t, opts));
   const nullText = opts.nullReplacement === undefined ? '' : csvField(opts.nullReplacement);
+  const flag = opts.deleted ? deletedFormatter(opts.deleted.format) : undefined;
+  const first = flag ? 1 : 0;
   const n = cells.length;
   return (row) => {
-    let line = '';
+    let line = flag ? flag(row[0]) : '';
     for (let i = 0; i < n; i++) {
-      const v = row[i];
-      if (i > 0) line += ',';
+      const v = row[i + first];
+      if (i + first > 0) line += ',';
       line += v === null || v === undefined ? nullText : cells[i]!(v);
     }
     return `${line}\n`;

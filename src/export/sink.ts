@@ -1,136 +1,165 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import yazl from 'yazl';
-import { GZIP_CHUNK_BYTES } from '../limits.ts';
+import { GZIP_CHUNK_BYTES, RESULT_FILE_BUFFER_BYTES } from '../limits.ts';
+import { encryptingStream, type PgpEncryption } from './pgp.ts';
 
 /** The file formats of a result file. */
 export type FileFormat = 'csv' | 'gzip' | 'zip';
 
-/** Where formatted CSV text goes: a file, possibly through gzip or a zip entry. */
+/** Where CSV bytes go: a file, possibly through gzip or a zip entry and then PGP. */
 export interface Sink {
-  /** Writes text; false means wait for `drain()` before writing more. */
-  write(text: string): boolean;
-  drain(): Promise<void>;
-  /** Ends the stream and resolves once the file is closed, with its size in bytes. */
+  /** Writes bytes; false means wait for `drain()` before writing more. */
+  write(bytes: Buffer): boolean;
+  /** Resolves when more may be written; rejects when the output failed or `signal` aborted. */
+  drain(signal?: AbortSignal): Promise<void>;
+  /** Ends the output and resolves once it is flushed (and a file closed), with its size in bytes. */
   finish(): Promise<number>;
-  /** Stops writing and removes the file. */
+  /** Stops writing and removes what was written, if it can. */
   discard(): Promise<void>;
 }
 
-function closed(file: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (file.closed) {
-      resolve();
-      return;
-    }
-    file.once('close', resolve);
-    file.once('error', reject);
-  });
+/** Rejects with the signal's reason: an Error given to `abort()`, else an AbortError. */
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const e = new Error('The export was aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** The first failure of an output, told to whoever waits for a drain at that moment. */
+class Failure {
+  error: unknown;
+  /** Rejects at the first failure; never resolves. */
+  readonly happened: Promise<never>;
+  private readonly waiters = new Set<(e: unknown) => void>();
+
+  constructor() {
+    this.happened = new Promise<never>((_, reject) => this.waiters.add(reject));
+    // Reported by drain() or finish(); it must not also surface as an unhandled rejection.
+    this.happened.catch(() => undefined);
+  }
+
+  watch(p: Promise<unknown>): void {
+    p.catch((e: unknown) => this.fail(e));
+  }
+
+  fail(e: unknown): void {
+    if (this.error !== undefined) return;
+    this.error = e ?? new Error('The output failed');
+    for (const w of this.waiters) w(this.error);
+    this.waiters.clear();
+  }
+
+  drain(head: Writable, signal?: AbortSignal): Promise<void> {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        cleanup();
+        reject(abortError(signal!));
+      };
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onFail = (e: unknown) => {
+        cleanup();
+        reject(e);
+      };
+      const cleanup = () => {
+        head.off('drain', onDrain);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.delete(onFail);
+      };
+      head.on('drain', onDrain);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(onFail);
+    });
+  }
 }
 
 /**
- * Opens a sink writing `format` to `path`. A zip holds one entry named `entryName`.
- * @example const sink = openSink('gzip', '/tmp/x.csv.gz', 'x.csv');
+ * Opens a sink writing `format` to the file at `path` (created or truncated). A zip holds one entry
+ * named `entryName`; with `encryption` the compressed (or plain) bytes are encrypted last.
+ * @example const sink = await openSink('gzip', '/tmp/x.csv.gz', 'x.csv');
  */
-export function openSink(format: FileFormat, path: string, entryName: string): Sink {
-  const file = createWriteStream(path, { highWaterMark: 1024 * 1024 });
-  let failure: Error | undefined;
-  file.on('error', (e) => {
-    failure = e;
-  });
-  let head: Writable = file;
+export async function openSink(
+  format: FileFormat,
+  path: string,
+  entryName: string,
+  encryption?: PgpEncryption,
+): Promise<Sink> {
+  const pgp = encryption ? await encryptingStream(encryption) : undefined;
+  const file = createWriteStream(path, { highWaterMark: RESULT_FILE_BUFFER_BYTES });
+  let head: Writable;
+  let source: Readable | undefined;
   let zip: yazl.ZipFile | undefined;
   if (format === 'gzip') {
     const gzip = createGzip({ chunkSize: GZIP_CHUNK_BYTES, level: constants.Z_DEFAULT_COMPRESSION });
-    gzip.on('error', (e) => {
-      failure = e;
-    });
-    gzip.pipe(file);
     head = gzip;
+    source = gzip;
   } else if (format === 'zip') {
     zip = new yazl.ZipFile();
     const entry = new PassThrough({ highWaterMark: GZIP_CHUNK_BYTES });
-    zip.addReadStream(entry, entryName, { mtime: new Date(0) });
-    zip.outputStream.on('error', (e: Error) => {
-      failure = e;
-    });
-    zip.outputStream.pipe(file);
+    zip.addReadStream(entry, entryName);
     zip.end();
     head = entry;
+    source = zip.outputStream as Readable;
+  } else {
+    head = pgp ?? file;
   }
+  let flowing: Promise<void>;
+  if (source && pgp) flowing = pipeline(source, pgp, file);
+  else if (source) flowing = pipeline(source, file);
+  else if (pgp) flowing = pipeline(pgp, file);
+  else flowing = finished(file);
+  const failure = new Failure();
+  failure.watch(flowing);
+  zip?.on('error', (e: Error) => failure.fail(e));
   return {
-    write: (text) => {
-      if (failure) throw failure;
-      return head.write(text);
+    write: (bytes) => {
+      if (failure.error !== undefined) throw failure.error;
+      return head.write(bytes);
     },
-    drain: () =>
-      new Promise((resolve, reject) => {
-        if (failure) {
-          reject(failure);
-          return;
-        }
-        const onDrain = () => {
-          cleanup();
-          resolve();
-        };
-        const onError = (e: Error) => {
-          cleanup();
-          reject(e);
-        };
-        const cleanup = () => {
-          head.off('drain', onDrain);
-          file.off('error', onError);
-          if (head !== file) head.off('error', onError);
-        };
-        head.on('drain', onDrain);
-        file.on('error', onError);
-        if (head !== file) head.on('error', onError);
-      }),
+    drain: (signal) => failure.drain(head, signal),
     finish: async () => {
       head.end();
-      await closed(file);
-      if (failure) throw failure;
+      await Promise.race([flowing, failure.happened]);
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       return (await stat(path)).size;
     },
     discard: async () => {
-      head.destroy();
+      for (const s of [head, source, pgp]) s?.destroy();
       file.destroy();
-      await closed(file).catch(() => undefined);
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await unlink(path).catch(() => undefined);
     },
   };
 }
 
 /**
- * A sink writing plain CSV text to a stream the caller owns (standard output, a socket): it is
+ * A sink writing plain CSV bytes to a stream the caller owns (standard output, a socket): it is
  * neither ended nor removed.
  * @example const sink = streamSink(process.stdout);
  */
 export function streamSink(out: Writable): Sink {
   let bytes = 0;
-  const drain = () =>
-    new Promise<void>((resolve, reject) => {
-      const onDrain = () => {
-        out.off('error', onError);
-        resolve();
-      };
-      const onError = (e: Error) => {
-        out.off('drain', onDrain);
-        reject(e);
-      };
-      out.once('drain', onDrain);
-      out.once('error', onError);
-    });
+  const failure = new Failure();
+  out.once('error', (e) => failure.fail(e));
   return {
-    write: (text) => {
-      bytes += Buffer.byteLength(text);
-      return out.write(text);
+    write: (chunk) => {
+      bytes += chunk.length;
+      return out.write(chunk);
     },
-    drain,
+    drain: (signal) => failure.drain(out, signal),
     finish: async () => {
-      if (out.writableNeedDrain) await drain();
+      if (out.writableNeedDrain) await failure.drain(out);
+      if (failure.error !== undefined) throw failure.error;
       return bytes;
     },
     discard: async () => undefined,
