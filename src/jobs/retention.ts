@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { FileStore } from '../files/index.ts';
 import { IDEMPOTENCY_HOURS } from '../limits.ts';
+import { openTenantStore } from '../store/index.ts';
 import { immediate, type MetaDb, stagedFileIds } from '../store/sqlite/meta-jobs.ts';
 import {
   deleteFileRow,
@@ -63,4 +65,30 @@ export async function sweep(
       removed++;
   }
   return { files: removed, jobs: expired.jobs, tempFiles };
+}
+
+/**
+ * Purges the records deleted more than `deletedRetentionDays` before `now` from each tenant's data file
+ * (files that do not exist are skipped, never created). Each store is opened for the pass and closed:
+ * a purge is not a change, so no session cursor moves. Returns how many records were removed.
+ * @example purgeDeletedRecords(['t1'], (id) => `/data/tenants/${id}.sqlite`, clock.now(), 30)
+ */
+export function purgeDeletedRecords(
+  tenantIds: Iterable<string>,
+  dataPath: (tenantId: string) => string,
+  now: number,
+  deletedRetentionDays: number,
+): number {
+  let purged = 0;
+  for (const id of new Set(tenantIds)) {
+    const file = dataPath(id);
+    if (!existsSync(file)) continue;
+    const store = openTenantStore(file);
+    try {
+      purged += store.purgeDeleted(now - deletedRetentionDays * DAY);
+    } finally {
+      store.close();
+    }
+  }
+  return purged;
 }

@@ -6,6 +6,7 @@ import { contentTypeFor } from '../export/index.ts';
 import { LocalFileStore } from '../files/index.ts';
 import { newId } from '../ids.ts';
 import {
+  DELETED_RETENTION_DAYS,
   FILE_RETENTION_DAYS,
   JOB_LEASE_MILLIS,
   JOB_POLL_MILLIS,
@@ -16,18 +17,21 @@ import {
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
 import { batchesOf, type JobRow, jobById, markNotified, openMetaJobs } from '../store/sqlite/meta-jobs.ts';
-import { fileById } from '../store/sqlite/meta-jobs-files.ts';
+import { fileById, knownTenantIds } from '../store/sqlite/meta-jobs-files.ts';
+import { jobCountsByStatus, listJobRows } from '../store/sqlite/meta-jobs-list.ts';
+import type { Claimed } from './claim.ts';
 import { cancelRun } from './finish.ts';
 import { notifyJobEnd } from './notify.ts';
 import { WorkerPool } from './pool.ts';
 import { jobJson } from './render.ts';
-import { sweep } from './retention.ts';
+import { purgeDeletedRecords, sweep } from './retention.ts';
 import { runJob } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import { lastCompletedJobId } from './sessions.ts';
 import { StoreCache } from './store-cache.ts';
 import { submitJob } from './submit.ts';
-import type { JobService, JobServiceOptions, SweepResult, Tenant } from './types.ts';
+import type { BatchOutput, RunEvents } from './task.ts';
+import type { JobObserver, JobService, JobServiceOptions, JobStats, SweepResult, Tenant } from './types.ts';
 
 /**
  * The job service over `<data>/meta.sqlite` and `<data>/files/`.
@@ -63,6 +67,48 @@ export function createJobService(opts: JobServiceOptions): JobService {
     }, onError);
   }
 
+  const observers = new Set<JobObserver>();
+  function tell(fn: (o: JobObserver) => void): void {
+    for (const o of observers) {
+      try {
+        fn(o);
+      } catch (e) {
+        onError(e);
+      }
+    }
+  }
+
+  /** The run's events, timed and told to the observers before they go on to the scheduler. */
+  function observed(claimed: Claimed, events: RunEvents): RunEvents {
+    const { id: jobId, tenantId } = claimed.job;
+    const names = new Map(claimed.task.batches.map((b) => [b.id, b.name]));
+    let since = performance.now();
+    tell((o) => o.jobStarted?.({ jobId, tenantId, attempt: claimed.task.attempt }));
+    return {
+      batchStarted(batchId) {
+        since = performance.now();
+        events.batchStarted(batchId);
+      },
+      batchFinished(output: BatchOutput) {
+        const seconds = (performance.now() - since) / 1000;
+        const bytes = output.files.reduce((sum, f) => sum + f.bytes, 0);
+        const name = names.get(output.batchId) ?? '';
+        tell((o) =>
+          o.batchFinished?.({
+            jobId,
+            tenantId,
+            batchId: output.batchId,
+            name,
+            seconds,
+            rows: output.recordCount,
+            bytes,
+          }),
+        );
+        return events.batchFinished(output);
+      },
+    };
+  }
+
   const scheduler = new Scheduler({
     db,
     clock,
@@ -73,7 +119,10 @@ export function createJobService(opts: JobServiceOptions): JobService {
     segmentRows: opts.segmentRows ?? SEGMENT_ROWS,
     newId,
     tenantDataPath: (id) => opts.tenantDataPath(id),
-    jobEnded: notify,
+    jobEnded: (job, status) => {
+      tell((o) => o.jobEnded?.({ jobId: job.id, tenantId: job.tenantId, status }));
+      notify(job, status);
+    },
   });
 
   function pump(): void {
@@ -82,7 +131,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       const claimed = scheduler.claim();
       if (!claimed) return;
       scheduler
-        .run(claimed, (c, events, signal) => pool.run(c.task, events, signal))
+        .run(claimed, (c, events, signal) => pool.run(c.task, observed(c, events), signal))
         .catch(onError)
         .finally(() => setImmediate(pump));
     }
@@ -108,6 +157,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       const json = jobJson(outcome.job, batchesOf(db, jobId));
       if (!outcome.cancelled) throw new AquaError('90003', undefined, json);
       scheduler.abort(jobId);
+      tell((o) => o.jobEnded?.({ jobId, tenantId: tenant.id, status: 'cancelled' }));
       notify(outcome.job, 'cancelled');
       return json;
     },
@@ -115,6 +165,45 @@ export function createJobService(opts: JobServiceOptions): JobService {
     lastCompleted(tenant, partner, project) {
       const id = lastCompletedJobId(db, { tenantId: tenant.id, partner, project });
       return id === undefined ? undefined : render(tenant, id);
+    },
+
+    list(tenant, filter) {
+      const rows = listJobRows(db, {
+        tenantId: tenant.id,
+        since: clock.now() - filter.hours * 3_600_000,
+        limit: filter.limit,
+        ...(filter.status !== undefined ? { status: filter.status } : {}),
+        ...(filter.partner !== undefined ? { partner: filter.partner } : {}),
+        ...(filter.project !== undefined ? { project: filter.project } : {}),
+        ...(filter.name !== undefined ? { name: filter.name } : {}),
+      });
+      return rows.map((job) => ({
+        json: jobJson(job, batchesOf(db, job.id)),
+        stateful: job.stateful,
+        submittedAt: job.submittedAt,
+        startedAt: job.startedAt,
+        finishedAt: job.finishedAt,
+      }));
+    },
+
+    stats(): JobStats {
+      const counts = jobCountsByStatus(db);
+      const byStatus: JobStats['byStatus'] = {
+        submitted: 0,
+        executing: 0,
+        completed: 0,
+        aborted: 0,
+        cancelled: 0,
+        error: 0,
+      };
+      for (const key of Object.keys(byStatus) as (keyof JobStats['byStatus'])[])
+        byStatus[key] = counts.get(key) ?? 0;
+      return { byStatus };
+    },
+
+    observe(observer) {
+      observers.add(observer);
+      return () => observers.delete(observer);
     },
 
     async openFile(tenant, fileId) {
@@ -156,15 +245,27 @@ export function createJobService(opts: JobServiceOptions): JobService {
     async runOnce() {
       const claimed = scheduler.claim();
       if (!claimed) return false;
-      await scheduler.run(claimed, (c, events, signal) => runJob(c.task, { files, stores }, events, signal));
+      await scheduler.run(claimed, (c, events, signal) =>
+        runJob(c.task, { files, stores }, observed(c, events), signal),
+      );
       return true;
     },
 
-    sweep(): Promise<SweepResult> {
-      return sweep(db, files, clock.now(), {
+    async sweep(): Promise<SweepResult> {
+      const now = clock.now();
+      const result = await sweep(db, files, now, {
         fileRetentionDays: opts.fileRetentionDays ?? FILE_RETENTION_DAYS,
         jobRetentionDays: opts.jobRetentionDays ?? JOB_RETENTION_DAYS,
       });
+      // Tenants are read after the job sweep, so one whose jobs were just removed is still named by its session.
+      const tenantIds = opts.tenantIds ? [...opts.tenantIds()] : knownTenantIds(db);
+      purgeDeletedRecords(
+        tenantIds,
+        (id) => opts.tenantDataPath(id),
+        now,
+        opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS,
+      );
+      return result;
     },
   };
   return service;

@@ -9,6 +9,8 @@ export interface Tenant {
   readonly timeZone: string;
   /** Whether stateful full loads are split into segment files. */
   readonly segments: boolean;
+  /** Set when the tenant registered an OpenPGP key (`encrypted: "pgp"` is refused otherwise). */
+  readonly pgpFingerprint?: string;
 }
 
 export interface JobServiceOptions {
@@ -31,6 +33,13 @@ export interface JobServiceOptions {
   fileRetentionDays?: number;
   /** Job records are kept this many days. */
   jobRetentionDays?: number;
+  /** Soft-deleted records are kept this many days for incremental exports, then purged by the sweep. */
+  deletedRetentionDays?: number;
+  /**
+   * The tenants whose deleted records the sweep purges (e.g. every tenant of the registry). Default: the
+   * tenants with a job record or a stateful session.
+   */
+  tenantIds?(): Iterable<string>;
   /** Delays between notifyUrl tries, in ms (default 1 s then 4 s). */
   notifyBackoffMillis?: readonly number[];
   /** Called with errors that have no caller to go to (a failed notification, a crashed worker). */
@@ -61,7 +70,16 @@ export interface JobService {
   stop(): Promise<void>;
   /** Claims one runnable job and runs it on this thread; false when none was runnable. */
   runOnce(): Promise<boolean>;
-  /** Deletes expired files and job records and leftover temporary files. */
+  /** A tenant's recent jobs, newest first (an openaqua extension behind the Job Finder and `openaqua jobs`). */
+  list(tenant: Tenant, filter: JobListFilter): JobListing[];
+  /** Jobs of every tenant by status; throws when the job tables cannot be read. */
+  stats(): JobStats;
+  /** Tells `observer` when jobs start and end and when batches finish; returns a function that stops it. */
+  observe(observer: JobObserver): () => void;
+  /**
+   * Deletes expired files and job records and leftover temporary files, and purges records deleted more
+   * than the deleted-record retention ago from each tenant's data.
+   */
   sweep(): Promise<SweepResult>;
 }
 
@@ -70,4 +88,46 @@ export interface SweepResult {
   files: number;
   jobs: number;
   tempFiles: number;
+}
+
+/** Which of a tenant's jobs `list` returns. */
+export interface JobListFilter {
+  /** Jobs submitted in the last this many hours. */
+  hours: number;
+  status?: 'submitted' | 'executing' | 'completed' | 'aborted' | 'cancelled' | 'error';
+  partner?: string;
+  project?: string;
+  /** Part of the job name, any case. */
+  name?: string;
+  /** At most this many jobs (newest first). */
+  limit: number;
+}
+
+/** One job of a list: its job JSON and the times the JSON does not carry (epoch ms). */
+export interface JobListing {
+  json: Record<string, unknown>;
+  stateful: boolean;
+  submittedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** Counts over the job tables of every tenant. */
+export interface JobStats {
+  byStatus: Record<'submitted' | 'executing' | 'completed' | 'aborted' | 'cancelled' | 'error', number>;
+}
+
+/** What a job observer hears; every event names its job. */
+export interface JobObserver {
+  jobStarted?(e: { jobId: string; tenantId: string; attempt: number }): void;
+  batchFinished?(e: {
+    jobId: string;
+    tenantId: string;
+    batchId: string;
+    name: string;
+    seconds: number;
+    rows: number;
+    bytes: number;
+  }): void;
+  jobEnded?(e: { jobId: string; tenantId: string; status: string }): void;
 }

@@ -99,6 +99,13 @@ export function deleteJobsBefore(db: MetaDb, before: number): number {
   ).run(before).changes;
 }
 
+/** Every tenant the job tables know of: those with a job record or a stateful session. */
+export function knownTenantIds(db: MetaDb): string[] {
+  return prep(db, 'SELECT tenant_id FROM jobs UNION SELECT tenant_id FROM sessions ORDER BY 1')
+    .pluck()
+    .all() as string[];
+}
+
 /** A stateful session: where its last completed job left the change sequence. */
 export interface SessionRow {
   cursorSeq: number;
