@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveSetting, settingOption } from '../config.ts';
 import {
   openTenantRegistry,
   type Tenant,
   type TenantCredentials,
+  TenantError,
   type TenantRegistry,
 } from '../tenants/index.ts';
 
@@ -29,7 +31,46 @@ export function credentialsText(c: TenantCredentials): string {
 }
 
 function describeTenant(t: Tenant): string {
-  return `${t.name} (id ${t.id}, time zone ${t.timeZone}, segments ${t.segments ? 'on' : 'off'})`;
+  const pgp = t.pgpFingerprint ? `, pgp key ${t.pgpFingerprint}` : '';
+  return `${t.name} (id ${t.id}, time zone ${t.timeZone}, segments ${t.segments ? 'on' : 'off'}${pgp})`;
+}
+
+/** `tenant pgp-key`: registers or removes the key; a bad key file or tenant is a usage error (exit 2). */
+async function pgpKeyCommand(name: string, file: string | undefined, flags: Record<string, unknown>) {
+  try {
+    if (flags.remove) {
+      if (file !== undefined) throw new TenantError('give either a key file or --remove, not both');
+      const removed = await withRegistry(flags, (r) => r.removePgpKey(name));
+      console.log(
+        removed
+          ? `Removed the PGP key of tenant ${name}; encrypted:"pgp" jobs are now refused.`
+          : `Tenant ${name} had no PGP key.`,
+      );
+      return;
+    }
+    if (file === undefined) throw new TenantError('give the armored public key file (or --remove)');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new TenantError(
+        `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+    const { key } = await withRegistry(flags, (r) => r.setPgpKey(name, text));
+    if (flags.json) {
+      console.log(JSON.stringify({ tenant: name, fingerprint: key.fingerprint, userIds: key.userIds }));
+    } else {
+      const who = key.userIds.length > 0 ? ` (${key.userIds.join(', ')})` : '';
+      console.log(
+        `Tenant ${name}: result files of encrypted:"pgp" jobs are encrypted to ${key.fingerprint}${who}.`,
+      );
+    }
+  } catch (e) {
+    if (!(e instanceof TenantError)) throw e;
+    process.stderr.write(`openaqua: ${e.message}\n`);
+    process.exitCode = 2;
+  }
 }
 
 /** Runs `fn` with the registry of the command's data directory, closing it after. */
@@ -43,7 +84,7 @@ async function withRegistry<T>(flags: Record<string, unknown>, fn: (r: TenantReg
 }
 
 /**
- * `openaqua tenant create|set|list`: tenants and their credentials.
+ * `openaqua tenant create|set|list|pgp-key`: tenants, their credentials and their PGP key.
  * @example register(program); // openaqua tenant create acme --json
  */
 export function register(program: Command): void {
@@ -87,6 +128,16 @@ export function register(program: Command): void {
       );
       console.log(`Tenant ${describeTenant(updated)}.`);
     });
+
+  tenant
+    .command('pgp-key <name> [keyFile]')
+    .description(
+      'register the ASCII-armored OpenPGP public key that result files of encrypted:"pgp" jobs are encrypted to',
+    )
+    .option('--remove', 'drop the tenant\'s key (encrypted:"pgp" jobs are then refused)')
+    .option('--json', 'print {"tenant","fingerprint","userIds"}')
+    .addOption(settingOption('dataDir'))
+    .action(pgpKeyCommand);
 
   tenant
     .command('list')

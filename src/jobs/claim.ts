@@ -1,5 +1,6 @@
 import { batchesOf, immediate, type JobRow, type MetaDb } from '../store/sqlite/meta-jobs.ts';
 import { pickRunnable, planBatch, takeLease } from '../store/sqlite/meta-jobs-queue.ts';
+import { pgpKeyOf } from '../store/sqlite/meta-tenants-pgp.ts';
 import { planSession } from './sessions.ts';
 import type { RunTask } from './task.ts';
 
@@ -54,6 +55,9 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
       timeZone: job.timeZone,
       now: opts.now,
       format: job.format,
+      encrypted: job.encrypted === 'pgp',
+      // The key registered now: a key replaced since submit is the one the tenant can decrypt with.
+      encryptTo: job.encrypted === 'pgp' ? (pgpKeyOf(db, job.tenantId)?.armored ?? null) : null,
       useQueryLabels: job.useQueryLabels,
       dateTimeUtc: job.dateTimeUtc,
       nullReplacement: job.nullReplacement,

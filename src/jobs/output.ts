@@ -38,6 +38,11 @@ export async function writeBatchFiles(args: {
   signal: AbortSignal;
 }): Promise<BatchOutput> {
   const { task, batch, query, files } = args;
+  if (task.encrypted && !task.encryptTo) {
+    throw new Error(
+      "the tenant's PGP key was removed after the job was submitted; register one with: openaqua tenant pgp-key",
+    );
+  }
   const paths: string[] = [];
   const nextPath = (): string => {
     const p = files.tempPath(task.tenantId, task.jobId, task.attempt);
@@ -55,6 +60,7 @@ export async function writeBatchFiles(args: {
       ...(batch.deleted ? { deleted: { format: batch.deleted.format } } : {}),
     },
     format: task.format,
+    ...(task.encrypted && task.encryptTo ? { encryption: { publicKeys: task.encryptTo } } : {}),
     entryName: `${batch.name}.csv`,
     signal: args.signal,
   };

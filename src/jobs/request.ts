@@ -144,12 +144,19 @@ function readQuery(v: unknown, index: number): QueryRequest {
   };
 }
 
+/** What the request check needs to know of the tenant: `encrypted: "pgp"` needs a registered key. */
+export interface RequestingTenant {
+  readonly name: string;
+  readonly pgpFingerprint?: string;
+}
+
 /**
  * Checks the shape of a submit body and fills in defaults. Throws RequestError naming the field for
- * anything that is not AQuA-shaped (a non-object body, a wrong type, a value outside an enum).
+ * anything that is not AQuA-shaped (a non-object body, a wrong type, a value outside an enum), and for
+ * `encrypted: "pgp"` when the tenant has no PGP key.
  * @example readJobRequest({ format: 'Zip', version: 1.1, queries: [] }).format === 'zip'
  */
-export function readJobRequest(body: unknown): JobRequest {
+export function readJobRequest(body: unknown, tenant?: RequestingTenant): JobRequest {
   if (!isObject(body)) throw new RequestError('The request body must be a JSON object');
   const format = readEnum(body.format, 'format', FORMATS, 'csv');
   const version = readVersion(body.version);
@@ -183,8 +190,11 @@ export function readJobRequest(body: unknown): JobRequest {
     queries: rawQueries.map(readQuery),
     stateful: version !== '1.0' && partner !== null && project !== null,
   };
-  if (encrypted === 'pgp') {
-    throw new RequestError('encrypted: no PGP key is registered for the tenant, so pgp cannot be used');
+  if (encrypted === 'pgp' && tenant?.pgpFingerprint === undefined) {
+    const name = tenant?.name ?? '<tenant>';
+    throw new RequestError(
+      `encrypted: no PGP key is registered for the tenant, so pgp cannot be used; register one with: openaqua tenant pgp-key ${name} <public-key.asc>`,
+    );
   }
   return request;
 }

@@ -141,7 +141,7 @@ export function submitJob(
   opts: { idempotencyKey?: string } = {},
 ): Record<string, unknown> {
   const { db, clock } = deps;
-  const req = readJobRequest(body);
+  const req = readJobRequest(body, tenant);
   const now = clock.now();
   const bodyHash = createHash('sha256').update(canonical(body)).digest('hex');
   const key = opts.idempotencyKey;

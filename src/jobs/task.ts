@@ -14,6 +14,13 @@ export interface RunTask {
   /** When the job started (relative literals such as `'today - 1 day'` count from it). */
   readonly now: number;
   readonly format: ResultFormat;
+  /** `encrypted: "pgp"`: every result file is encrypted to `encryptTo`. Absent: false. */
+  readonly encrypted?: boolean;
+  /**
+   * The tenant's armored OpenPGP public key when the job was claimed; none for an encrypted job means
+   * the key was removed after the job was submitted.
+   */
+  readonly encryptTo?: string | null;
   readonly useQueryLabels: boolean;
   readonly dateTimeUtc: boolean;
   readonly nullReplacement: string | null;

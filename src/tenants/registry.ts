@@ -11,6 +11,7 @@ import {
   type TenantRow,
 } from '../store/sqlite/meta-tenants.ts';
 import { isValidZone } from '../time/zone.ts';
+import { type PgpPublicKey, readPgpPublicKey } from './pgp-key.ts';
 import { decoyHash, hashSecret, randomSecret, tokenHash, verifySecret } from './secrets.ts';
 import { type IssuedToken, type Tenant, type TenantCredentials, TenantError } from './types.ts';
 
@@ -35,7 +36,13 @@ export interface TenantRegistryOptions {
 }
 
 function toTenant(r: TenantRow): Tenant {
-  return { id: r.id, name: r.name, timeZone: r.timeZone, segments: r.segments };
+  return {
+    id: r.id,
+    name: r.name,
+    timeZone: r.timeZone,
+    segments: r.segments,
+    ...(r.pgpFingerprint !== undefined ? { pgpFingerprint: r.pgpFingerprint } : {}),
+  };
 }
 
 function checkZone(zone: string): void {
@@ -113,6 +120,32 @@ export class TenantRegistry {
     };
     this.meta.updateTenant(tenant.id, next.timeZone, next.segments);
     return next;
+  }
+
+  /**
+   * Registers the OpenPGP public key (ASCII-armored) that result files of `encrypted: "pgp"` jobs are
+   * encrypted to, replacing any earlier one. Throws TenantError when the key cannot encrypt.
+   */
+  async setPgpKey(name: string, armored: string): Promise<{ tenant: Tenant; key: PgpPublicKey }> {
+    const tenant = this.requireByName(name);
+    const key = await readPgpPublicKey(armored);
+    this.meta.savePgpKey({
+      tenantId: tenant.id,
+      fingerprint: key.fingerprint,
+      armored: key.armored,
+      createdAt: this.clock.now(),
+    });
+    return { tenant: { ...tenant, pgpFingerprint: key.fingerprint }, key };
+  }
+
+  /** Drops a tenant's public key; false when none was registered. */
+  removePgpKey(name: string): boolean {
+    return this.meta.deletePgpKey(this.requireByName(name).id);
+  }
+
+  /** A tenant's registered public key, ASCII-armored. */
+  pgpKey(tenantId: string): string | undefined {
+    return this.meta.pgpKey(tenantId)?.armored;
   }
 
   private requireByName(name: string): Tenant {

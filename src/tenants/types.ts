@@ -6,6 +6,8 @@ export interface Tenant {
   readonly timeZone: string;
   /** Whether stateful full loads are split into segment files. */
   readonly segments: boolean;
+  /** Fingerprint of the OpenPGP public key result files are encrypted to, when one is registered. */
+  readonly pgpFingerprint?: string;
 }
 
 /** The credentials of a tenant, in clear: shown once, when they are issued. */

@@ -31,7 +31,7 @@ describe('submit: a body that is not AQuA-shaped is a RequestError (HTTP 400) na
     [
       'encrypted pgp without a registered key',
       { encrypted: 'pgp', queries: q },
-      'encrypted: no PGP key is registered for the tenant, so pgp cannot be used',
+      'encrypted: no PGP key is registered for the tenant, so pgp cannot be used; register one with: openaqua tenant pgp-key acme <public-key.asc>',
     ],
     [
       'useQueryLabels yes',

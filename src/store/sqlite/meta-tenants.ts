@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../limits.ts';
+import { deletePgpKey, PGP_KEYS_DDL, type PgpKeyRow, pgpKeyOf, savePgpKey } from './meta-tenants-pgp.ts';
 
 /** A tenant row as stored. */
 export interface TenantRow {
@@ -8,6 +9,8 @@ export interface TenantRow {
   timeZone: string;
   segments: boolean;
   createdAt: number;
+  /** Fingerprint of the registered OpenPGP public key, when there is one. */
+  pgpFingerprint?: string;
 }
 
 /** What a credential check needs: the tenant it belongs to and the secret's scrypt hash. */
@@ -53,7 +56,12 @@ const DDL = [
     expires_at INTEGER NOT NULL
   ) STRICT`,
   'CREATE INDEX IF NOT EXISTS oauth_tokens_expiry ON oauth_tokens (expires_at)',
+  PGP_KEYS_DDL,
 ];
+
+/** Tenant columns with the fingerprint of the tenant's PGP key (null without one). */
+const TENANT_SELECT = `SELECT t.*, k.fingerprint AS pgp_fingerprint
+  FROM tenants t LEFT JOIN tenant_pgp_keys k ON k.tenant_id = t.id`;
 
 interface RawTenant {
   id: string;
@@ -61,6 +69,7 @@ interface RawTenant {
   time_zone: string;
   segments: number;
   created_at: number;
+  pgp_fingerprint: string | null;
 }
 
 function toTenant(r: RawTenant): TenantRow {
@@ -70,6 +79,7 @@ function toTenant(r: RawTenant): TenantRow {
     timeZone: r.time_zone,
     segments: r.segments === 1,
     createdAt: r.created_at,
+    ...(r.pgp_fingerprint !== null ? { pgpFingerprint: r.pgp_fingerprint } : {}),
   };
 }
 
@@ -96,9 +106,9 @@ export class MetaTenants {
         'INSERT INTO tenants (id, name, time_zone, segments, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
       updateTenant: db.prepare('UPDATE tenants SET time_zone = ?, segments = ? WHERE id = ?'),
-      tenantById: db.prepare<[string], RawTenant>('SELECT * FROM tenants WHERE id = ?'),
-      tenantByName: db.prepare<[string], RawTenant>('SELECT * FROM tenants WHERE name = ?'),
-      allTenants: db.prepare<[], RawTenant>('SELECT * FROM tenants ORDER BY name'),
+      tenantById: db.prepare<[string], RawTenant>(`${TENANT_SELECT} WHERE t.id = ?`),
+      tenantByName: db.prepare<[string], RawTenant>(`${TENANT_SELECT} WHERE t.name = ?`),
+      allTenants: db.prepare<[], RawTenant>(`${TENANT_SELECT} ORDER BY t.name`),
       countTenants: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tenants'),
       insertCredential: db.prepare(
         'INSERT INTO credentials (kind, identifier, tenant_id, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -177,6 +187,21 @@ export class MetaTenants {
   /** Drops tokens expired at `now`. Returns how many. */
   purgeTokens(now: number): number {
     return this.stmts.purgeTokens.run(now).changes;
+  }
+
+  /** Registers (or replaces) a tenant's OpenPGP public key. */
+  savePgpKey(key: PgpKeyRow): void {
+    savePgpKey(this.db, key);
+  }
+
+  /** Drops a tenant's public key; false when it had none. */
+  deletePgpKey(tenantId: string): boolean {
+    return deletePgpKey(this.db, tenantId);
+  }
+
+  /** A tenant's public key. */
+  pgpKey(tenantId: string): PgpKeyRow | undefined {
+    return pgpKeyOf(this.db, tenantId);
   }
 
   close(): void {
