@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { constants, createGzip } from 'node:zlib';
+import { constants, createGzip, type ZlibOptions } from 'node:zlib';
 import yazl from 'yazl';
 import { GZIP_CHUNK_BYTES, RESULT_FILE_BUFFER_BYTES } from '../limits.ts';
 import { encryptingStream, type PgpEncryption } from './pgp.ts';
@@ -100,7 +100,14 @@ export async function openSink(
   let source: Readable | undefined;
   let zip: yazl.ZipFile | undefined;
   if (format === 'gzip') {
-    const gzip = createGzip({ chunkSize: GZIP_CHUNK_BYTES, level: constants.Z_DEFAULT_COMPRESSION });
+    // Room for a few chunks lets formatting go on while the previous chunk is compressed; zlib
+    // passes stream options through although its option type does not list them.
+    const options: ZlibOptions & { writableHighWaterMark: number } = {
+      chunkSize: GZIP_CHUNK_BYTES,
+      level: constants.Z_DEFAULT_COMPRESSION,
+      writableHighWaterMark: RESULT_FILE_BUFFER_BYTES,
+    };
+    const gzip = createGzip(options);
     head = gzip;
     source = gzip;
   } else if (format === 'zip') {
