@@ -67,3 +67,9 @@ export const NOTIFY_BACKOFF_MILLIS: readonly number[] = [1000, 4000];
 export const GZIP_CHUNK_BYTES = 128 * 1024;
 /** Bytes a result file's write stream holds before it asks the CSV writer to wait. */
 export const RESULT_FILE_BUFFER_BYTES = 1024 * 1024;
+/** The job list (Job Finder, `GET /v1/batch-query/jobs`) shows jobs submitted this many hours back by default. */
+export const JOB_LIST_HOURS = 72;
+/** Furthest back a job list may reach, in hours (the default job retention). */
+export const MAX_JOB_LIST_HOURS = 180 * 24;
+/** Most jobs one job list holds, newest first. */
+export const MAX_LISTED_JOBS = 500;

@@ -8,9 +8,12 @@ import { authenticate } from './auth.ts';
 import { NotFoundError, sendError } from './errors.ts';
 import { registerDescribeRoutes } from './routes/describe.ts';
 import { registerFileRoutes } from './routes/files.ts';
+import { registerFinderRoutes } from './routes/finder.ts';
+import { registerJobListRoute } from './routes/finder-list.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerObjectRoutes } from './routes/objects.ts';
+import { registerOpsRoutes } from './routes/ops.ts';
 
 export interface AppOptions {
   tenants: TenantRegistry;
@@ -72,6 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installBodyParsing(app);
   installHooks(app, opts.tenants);
+  registerOpsRoutes(app, opts);
 
   await app.register(swagger, {
     openapi: {
@@ -88,6 +92,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register((scope) => registerOAuthRoutes(scope, opts.tenants));
   registerJobRoutes(app, opts.jobs);
+  registerJobListRoute(app, opts.jobs);
+  registerFinderRoutes(app, opts);
   registerFileRoutes(app, opts.jobs);
   registerDescribeRoutes(app);
   registerObjectRoutes(app, opts.tenants);

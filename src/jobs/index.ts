@@ -18,4 +18,13 @@ export { isPrivateAddress, type NotifyOutcome, NotifyRefused, notifyJobEnd } fro
 export { formatStartTime } from './render.ts';
 export { type JobRequest, type QueryRequest, readJobRequest } from './request.ts';
 export { createJobService } from './service.ts';
-export type { JobService, JobServiceOptions, SweepResult, Tenant } from './types.ts';
+export type {
+  JobListFilter,
+  JobListing,
+  JobObserver,
+  JobService,
+  JobServiceOptions,
+  JobStats,
+  SweepResult,
+  Tenant,
+} from './types.ts';
