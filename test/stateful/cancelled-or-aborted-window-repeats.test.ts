@@ -77,7 +77,7 @@ describe('a cancelled or aborted job leaves the cursor: the next completed job r
       tries = k;
       const job = await submit(s, { ...SESSION, queries: [ACCOUNTS, products(k)] });
       const running = s.jobs.runOnce();
-      while (s.jobs.get(s.tenant, job.id)?.batches[1].status !== 'executing') {
+      while ((s.jobs.get(s.tenant, job.id) as Json).batches[1].status !== 'executing') {
         await new Promise((r) => setImmediate(r));
       }
       const res = await call(`${s.url}/v1/batch-query/jobs/${job.id}`, {

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { crud, download, type Json, parseCsv, runJob, type StatefulServer, startServer } from './harness.ts';
+import {
+  type Csv,
+  crud,
+  download,
+  type Json,
+  parseCsv,
+  runJob,
+  type StatefulServer,
+  startServer,
+} from './harness.ts';
 
 const SEGMENT_ROWS = 3;
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
@@ -36,7 +45,9 @@ describe('segments: with the tenant setting on, a stateful full load of a plain 
     assert.equal('fileId' in b, false);
     assert.equal(b.recordCount, NAMES.length);
     assert.equal(b.segments.length, 3);
-    const parts = await Promise.all(b.segments.map(async (id: string) => parseCsv(await download(s, id))));
+    const parts: Csv[] = await Promise.all(
+      b.segments.map(async (id: string) => parseCsv(await download(s, id))),
+    );
     for (const p of parts) assert.deepEqual(p.header, ['Account.Deleted', 'Account.Id', 'Account.Name']);
     assert.deepEqual(
       parts.map((p) => p.rows.length),
