@@ -3,10 +3,16 @@ import { csvField } from './csv.ts';
 import { datetimeFormatter } from './datetime.ts';
 import { formatDecimal, formatNumber } from './decimal.ts';
 
-/** Renders one non-null value of a column as a finished CSV field (already quoted when needed). */
+/**
+ * Renders one non-null value of a column as a finished CSV field (already quoted when needed).
+ * @example const cell: CellFormatter = cellFormatter('boolean', style); cell(1) === 'true'
+ */
 export type CellFormatter = (v: unknown) => string;
 
-/** How datetimes are written (CONTRACT 5.2). */
+/**
+ * How datetimes are written (CONTRACT 5.2).
+ * @example const style: DateTimeStyle = { timeZone: 'Asia/Kolkata', dateTimeUtc: true };
+ */
 export interface DateTimeStyle {
   timeZone: string;
   dateTimeUtc: boolean;

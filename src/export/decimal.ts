@@ -13,7 +13,11 @@ export function formatDecimal(value: number | string | bigint): string {
   return normalize(value.trim());
 }
 
-/** The plain form of a number; integers and cent amounts avoid the slower shortest-form search. */
+/**
+ * The plain form of a number, as `formatDecimal` gives it; integers and cent amounts avoid the
+ * slower shortest-form search.
+ * @example formatNumber(-11095.5) === '-11095.5'
+ */
 export function formatNumber(v: number): string {
   if (Number.isInteger(v)) {
     // String(-0) is already '0'; from 1e21 on String() switches to exponent notation.

@@ -1,7 +1,10 @@
 import { Duplex } from 'node:stream';
 import type { ReadableStream as WebReadable } from 'node:stream/web';
 
-/** Encrypt a result file to OpenPGP public keys (AQuA's `encrypted: 'pgp'`). */
+/**
+ * Encrypt a result file to OpenPGP public keys (AQuA's `encrypted: 'pgp'`).
+ * @example const encryption: PgpEncryption = { publicKeys: tenant.pgpPublicKey, armored: false };
+ */
 export interface PgpEncryption {
   /** Armored OpenPGP public key(s) of the recipient. */
   publicKeys: string | readonly string[];

@@ -7,6 +7,12 @@ import type { PgpEncryption } from './pgp.ts';
 import { type ExportOptions, makeRowFormatter } from './row-formatter.ts';
 import { abortError, type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
 
+/**
+ * What to write: rows and how to render them, the file format, and optional encryption.
+ * @example
+ * const args: ResultFileArgs = { rows: snap.rows(compiled), header: ['Account.Id'], types: ['ID'],
+ *   options: { timeZone: 'UTC', dateTimeUtc: false }, format: 'zip', entryName: 'accounts' };
+ */
 export interface ResultFileArgs {
   /** Rows as the store encodes them; pulled one at a time (a synchronous cursor). */
   rows: Iterable<readonly unknown[]>;
@@ -24,6 +30,10 @@ export interface ResultFileArgs {
   signal?: AbortSignal;
 }
 
+/**
+ * One file written: where, how many data rows (the header not counted) and its size.
+ * @example { path: '/data/tmp/a1b2.csv.gz', rows: 500000, bytes: 13250112 }
+ */
 export interface WrittenFile {
   path: string;
   rows: number;
@@ -35,10 +45,11 @@ function entry(name: string): string {
   return name.toLowerCase().endsWith('.csv') ? name : `${name}.csv`;
 }
 
-/** UTF-8 bytes of a chunk; encoding into a buffer of the largest possible size beats Buffer.from. */
+/** UTF-8 bytes of a chunk; measuring first and encoding into an exact buffer beats Buffer.from. */
 function encode(text: string): Buffer {
-  const buf = Buffer.allocUnsafe(text.length * 3);
-  return buf.subarray(0, buf.write(text));
+  const buf = Buffer.allocUnsafe(Buffer.byteLength(text));
+  buf.write(text);
+  return buf;
 }
 
 /**

@@ -2,7 +2,10 @@ import type { FieldType } from '../schema/index.ts';
 import { type CellFormatter, cellFormatter, deletedFormatter } from './cells.ts';
 import { csvField } from './csv.ts';
 
-/** How values are rendered: CONTRACT 5.2. */
+/**
+ * How values are rendered: CONTRACT 5.2.
+ * @example const options: ExportOptions = { timeZone: 'America/Los_Angeles', dateTimeUtc: true, nullReplacement: 'null' };
+ */
 export interface ExportOptions {
   /** Tenant zone in which datetimes are written. */
   timeZone: string;

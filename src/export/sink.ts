@@ -7,10 +7,16 @@ import yazl from 'yazl';
 import { GZIP_CHUNK_BYTES, RESULT_FILE_BUFFER_BYTES } from '../limits.ts';
 import { encryptingStream, type PgpEncryption } from './pgp.ts';
 
-/** The file formats of a result file. */
+/**
+ * The file formats of a result file.
+ * @example const format: FileFormat = 'gzip';
+ */
 export type FileFormat = 'csv' | 'gzip' | 'zip';
 
-/** Where CSV bytes go: a file, possibly through gzip or a zip entry and then PGP. */
+/**
+ * Where CSV bytes go: a file, possibly through gzip or a zip entry and then PGP.
+ * @example if (!sink.write(bytes)) await sink.drain(signal);
+ */
 export interface Sink {
   /** Writes bytes; false means wait for `drain()` before writing more. */
   write(bytes: Buffer): boolean;

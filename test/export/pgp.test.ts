@@ -111,6 +111,32 @@ describe('PGP-encrypted result files', () => {
     assert.deepEqual(rows, [10, 10, 5]);
   });
 
+  it('removes the partial encrypted file on abort', async () => {
+    const path = join(dir, 'aborted.gz.pgp');
+    const ctl = new AbortController();
+    function* rows() {
+      for (let i = 0; ; i++) {
+        if (i === 50_000) ctl.abort();
+        yield [`id${i}`, 'x', 1, 0];
+      }
+    }
+    await assert.rejects(
+      writeResultFile({
+        header,
+        types,
+        options: utc,
+        format: 'gzip',
+        entryName: 'x',
+        rows: rows(),
+        path,
+        signal: ctl.signal,
+        encryption: { publicKeys: publicKey },
+      }),
+      { name: 'AbortError' },
+    );
+    assert.throws(() => statSync(path), { code: 'ENOENT' });
+  });
+
   it('refuses a key that is not an OpenPGP public key, writing nothing', async () => {
     const path = join(dir, 'bad-key.csv');
     await assert.rejects(
