@@ -2,13 +2,16 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
 import { TenantError } from '../tenants/index.ts';
+import { register as cancel } from './cancel.ts';
+import { register as exportJob } from './export.ts';
+import { register as jobs } from './jobs.ts';
 import { register as load } from './load.ts';
 import { register as query } from './query.ts';
 import { register as seed } from './seed.ts';
 import { register as serve } from './serve.ts';
 import { register as tenant } from './tenant.ts';
 
-const commands = [serve, tenant, seed, load, query];
+const commands = [serve, tenant, seed, load, query, exportJob, jobs, cancel];
 
 const program = new Command('openaqua').description(
   "A server that speaks Zuora's Aggregate Query API (AQuA)",
