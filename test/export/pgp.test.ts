@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import { type FileFormat, writeResultFile, writeSegmentedFiles } from '../../src/export/index.ts';
 import { header, invoices, tempDir, types, utc } from './fixtures.ts';
@@ -31,6 +31,9 @@ function decryptWithGpg(path: string): Buffer {
 }
 
 describe('PGP-encrypted result files', () => {
+  // gpg starts an agent for the temporary home; it must not outlive the test.
+  after(() => execFileSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'], { stdio: 'ignore' }));
+
   before(async () => {
     const key = await openpgp.generateKey({
       type: 'ecc',
