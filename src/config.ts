@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Option } from 'commander';
-import { FILE_RETENTION_DAYS, JOB_RETENTION_DAYS } from './limits.ts';
+import {
+  FILE_RETENTION_DAYS,
+  JOB_RETENTION_DAYS,
+  RATE_LIMIT_AUTH_FAILURES,
+  RATE_LIMIT_REQUESTS,
+} from './limits.ts';
 
 /** Every setting of the server, resolved: flag, then environment, then default. */
 export interface Config {
@@ -13,6 +18,8 @@ export interface Config {
   jobRetentionDays: number;
   logLevel: string;
   demoAccounts: number;
+  rateLimit: number;
+  authFailureLimit: number;
 }
 
 export type ConfigKey = keyof Config;
@@ -153,6 +160,25 @@ export const SETTINGS = [
     default: () => 200,
     defaultText: '200',
     description: 'accounts generated for the demo tenant on first start',
+    parse: integer(0, 1_000_000),
+  }),
+  setting({
+    key: 'rateLimit',
+    flag: '--rate-limit <n>',
+    env: 'OPENAQUA_RATE_LIMIT',
+    default: () => RATE_LIMIT_REQUESTS,
+    defaultText: String(RATE_LIMIT_REQUESTS),
+    description: 'requests per minute one credential may make (then HTTP 429); 0 turns the limit off',
+    parse: integer(0, 1_000_000),
+  }),
+  setting({
+    key: 'authFailureLimit',
+    flag: '--auth-failure-limit <n>',
+    env: 'OPENAQUA_AUTH_FAILURE_LIMIT',
+    default: () => RATE_LIMIT_AUTH_FAILURES,
+    defaultText: String(RATE_LIMIT_AUTH_FAILURES),
+    description:
+      'failed authentications per minute from one client address before its password checks get HTTP 429; 0 turns the limit off',
     parse: integer(0, 1_000_000),
   }),
 ] as const satisfies readonly Setting[];

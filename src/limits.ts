@@ -73,3 +73,9 @@ export const JOB_LIST_HOURS = 72;
 export const MAX_JOB_LIST_HOURS = 180 * 24;
 /** Most jobs one job list holds, newest first. */
 export const MAX_LISTED_JOBS = 500;
+/** Default requests per rate-limit window for one credential (0 turns the limit off). */
+export const RATE_LIMIT_REQUESTS = 600;
+/** Default failed authentications per window from one client address before it is refused. */
+export const RATE_LIMIT_AUTH_FAILURES = 60;
+/** The rate-limit window. */
+export const RATE_LIMIT_WINDOW_MILLIS = 60_000;

@@ -6,6 +6,7 @@ import { MAX_REQUEST_BYTES, MAX_TRACK_ID_LENGTH } from '../limits.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import { authenticate } from './auth.ts';
 import { NotFoundError, sendError } from './errors.ts';
+import { installRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import { registerDescribeRoutes } from './routes/describe.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerFinderRoutes } from './routes/finder.ts';
@@ -20,6 +21,8 @@ export interface AppOptions {
   jobs: JobService;
   /** Pino log level; default `silent`. */
   logLevel?: string;
+  /** Per-credential and failed-authentication limits; none when absent (`serve` always sets them). */
+  rateLimit?: RateLimitOptions;
 }
 
 const TRACK_ID = new RegExp(`^[\\x20-\\x7e]{1,${MAX_TRACK_ID_LENGTH}}$`);
@@ -74,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installBodyParsing(app);
+  if (opts.rateLimit) installRateLimit(app, opts.rateLimit);
   installHooks(app, opts.tenants);
   registerOpsRoutes(app, opts);
 

@@ -20,6 +20,17 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A credential or a client address over its rate limit: 429 with the RateLimit headers. */
+export class TooManyRequestsError extends Error {
+  /** `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `Retry-After`. */
+  readonly headers: Record<string, string>;
+  constructor(detail: string, headers: Record<string, string>) {
+    super(`Too many requests: ${detail}`);
+    this.name = 'TooManyRequestsError';
+    this.headers = headers;
+  }
+}
+
 /** An error as an HTTP answer. */
 export interface ErrorResponse {
   status: number;
@@ -30,6 +41,7 @@ export interface ErrorResponse {
 /** Zuora's category codes (last two digits of a REST error code), prefixed by the generic resource 500000. */
 const MALFORMED_REQUEST = 50000090;
 const NOT_FOUND = 50000040;
+const TOO_MANY_REQUESTS = 50000429;
 
 interface HttpishError {
   code?: unknown;
@@ -61,6 +73,7 @@ function frameworkError(err: HttpishError): RequestError | undefined {
  * - RequestError (and body parsing errors): HTTP 400 `{"success":false,"code":50000090,"message"}`.
  * - RecordError (CRUD, describe): `{"Success":false,"Errors":[{"Code","Message"}]}`, 404 for an unknown id.
  * - AuthError: 401 with the WWW-Authenticate challenge. NotFoundError: 404.
+ * - TooManyRequestsError: 429 `{"success":false,"code":50000429,"message"}` with the RateLimit headers.
  * - Anything else: HTTP 200 with the 90010 body; the cause is logged, never sent.
  * @example errorResponse(new AquaError('90002'), log).body.errorCode === '90002'
  */
@@ -85,6 +98,13 @@ export function errorResponse(err: unknown, log: FastifyBaseLogger): ErrorRespon
   }
   if (err instanceof NotFoundError) {
     return { status: 404, body: { success: false, code: NOT_FOUND, message: err.message } };
+  }
+  if (err instanceof TooManyRequestsError) {
+    return {
+      status: 429,
+      body: { success: false, code: TOO_MANY_REQUESTS, message: err.message },
+      headers: err.headers,
+    };
   }
   const framework = err && typeof err === 'object' ? frameworkError(err as HttpishError) : undefined;
   if (framework) return errorResponse(framework, log);

@@ -17,6 +17,8 @@ const SERVE_SETTINGS: readonly ConfigKey[] = [
   'fileRetentionDays',
   'jobRetentionDays',
   'logLevel',
+  'rateLimit',
+  'authFailureLimit',
   'demoAccounts',
 ];
 
@@ -65,7 +67,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     tenantDataPath: (id: string) => tenants.dataPath(id),
     onError: (err) => report(err),
   });
-  const app = await buildApp({ tenants, jobs, logLevel: config.logLevel });
+  const app = await buildApp({
+    tenants,
+    jobs,
+    logLevel: config.logLevel,
+    rateLimit: { requests: config.rateLimit, authFailures: config.authFailureLimit },
+  });
   report = (err) => app.log.error({ err }, 'job service error');
   jobs.start();
   try {

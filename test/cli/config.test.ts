@@ -16,6 +16,8 @@ describe('configuration', () => {
       jobRetentionDays: JOB_RETENTION_DAYS,
       logLevel: 'info',
       demoAccounts: 200,
+      rateLimit: 600,
+      authFailureLimit: 60,
     });
   });
 
