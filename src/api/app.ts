@@ -71,6 +71,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: MAX_REQUEST_BYTES,
     genReqId: () => newId(),
     requestIdHeader: false,
+    // A malformed URL is refused before routing; it still gets the API's error shape.
+    frameworkErrors: (err, _request, reply) => sendError(reply, err),
   };
   const app = Fastify(options);
   // Schemas document the API; validation and field messages belong to the job service and the store.
