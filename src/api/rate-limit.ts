@@ -44,6 +44,17 @@ function credentialOf(request: FastifyRequest): string {
   return `user:${single(request.headers.apiaccesskeyid) ?? ''}`;
 }
 
+/** The OAuth client id a token request names (form field, else HTTP Basic); undefined for other routes. */
+function tokenClientOf(request: FastifyRequest): string | undefined {
+  if (request.routeOptions.url !== TOKEN_ROUTE) return undefined;
+  const body = request.body;
+  const fromForm =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).client_id : undefined;
+  if (typeof fromForm === 'string') return fromForm;
+  const authorization = single(request.headers.authorization);
+  return (authorization !== undefined && parseBasic(authorization)?.user) || '';
+}
+
 function headersOf(state: WindowState): Record<string, string> {
   return {
     'RateLimit-Limit': String(state.limit),
@@ -63,6 +74,7 @@ function checksSecret(request: FastifyRequest): boolean {
  * Installs the rate limits; call it before the authentication hook is added.
  * - Every authenticated response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
  *   (seconds) for its credential; past the limit the answer is 429 until the window starts over.
+ * - Access tokens issued to one OAuth client count the same way (each issue checks the client secret).
  * - Failed authentications (401) are counted per client address; once an address has too many in a
  *   window, its requests that would check a secret get 429 at once, so a flood of bad credentials
  *   neither guesses on nor takes the hashing threads from everyone else. Access tokens still work.
@@ -73,6 +85,7 @@ export function installRateLimit(app: FastifyInstance, opts: RateLimitOptions): 
   const windowMillis = opts.windowMillis ?? RATE_LIMIT_WINDOW_MILLIS;
   const requests = new WindowCounter(windowMillis, clock);
   const failures = new WindowCounter(windowMillis, clock);
+  const tokens = new WindowCounter(windowMillis, clock);
 
   if (opts.authFailures > 0) {
     app.addHook('onRequest', async (request) => {
@@ -90,6 +103,23 @@ export function installRateLimit(app: FastifyInstance, opts: RateLimitOptions): 
   }
 
   if (opts.requests > 0) {
+    // Tokens issued count against their OAuth client too: each one costs a secret check.
+    app.addHook('preHandler', async (request) => {
+      const client = tokenClientOf(request);
+      if (client === undefined) return;
+      const state = tokens.peek(client, opts.requests);
+      if (state.remaining > 0) return;
+      throw new TooManyRequestsError(
+        `more than ${opts.requests} access tokens in ${windowMillis / 1000} s for this client; retry in ${state.resetSeconds} s`,
+        { ...headersOf(state), 'Retry-After': String(state.resetSeconds) },
+      );
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      const client = reply.statusCode === 200 ? tokenClientOf(request) : undefined;
+      if (client !== undefined) reply.headers(headersOf(tokens.hit(client, opts.requests)));
+      return payload;
+    });
+
     // After authentication (onRequest) and before the body is read.
     app.addHook('preParsing', async (request, reply, payload) => {
       if (!request.tenant) return payload;

@@ -16,15 +16,19 @@ describe('rate limit per credential: RateLimit headers on every authenticated an
   const get = (authorization: string, path = UNKNOWN_JOB): Promise<Answer> =>
     send(s, { path, headers: { authorization } });
 
-  async function token(clientId: string, clientSecret: string): Promise<string> {
-    const res = await send(s, {
+  const tokenRequest = (clientId: string, clientSecret: string): Promise<Answer> =>
+    send(s, {
       method: 'POST',
       path: '/oauth/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `grant_type=client_credentials&client_id=${clientId}&client_secret=${encodeURIComponent(clientSecret)}`,
     });
+
+  /** An access token of alpha's OAuth client; `left` is what its token budget should say after. */
+  async function token(left: string): Promise<string> {
+    const res = await tokenRequest(s.alpha.clientId, s.alpha.clientSecret);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(limitHeaders(res), [undefined, undefined, undefined]);
+    assert.deepEqual(limitHeaders(res), ['3', left, '60']);
     return `Bearer ${JSON.parse(res.text).access_token}`;
   }
 
@@ -57,12 +61,12 @@ describe('rate limit per credential: RateLimit headers on every authenticated an
     const beta = await get(basic(s.beta));
     assert.equal(beta.status, 200);
     assert.deepEqual(limitHeaders(beta), ['3', '2', '60']);
-    const bearer = await token(s.alpha.clientId, s.alpha.clientSecret);
+    const bearer = await token('2');
     const viaToken = await get(bearer);
     assert.equal(viaToken.status, 200);
     assert.deepEqual(limitHeaders(viaToken), ['3', '2', '60']);
     // A second token of the same client shares the count.
-    const second = await get(await token(s.alpha.clientId, s.alpha.clientSecret));
+    const second = await get(await token('1'));
     assert.deepEqual(limitHeaders(second), ['3', '1', '60']);
 
     clock.advance(45_000);
@@ -100,5 +104,28 @@ describe('rate limit per credential: RateLimit headers on every authenticated an
     const open = await send(s, { path: '/openapi.json' });
     assert.equal(open.status, 200);
     assert.deepEqual(limitHeaders(open), [undefined, undefined, undefined]);
+  });
+
+  it('counts access tokens issued per OAuth client; a wrong secret costs nothing', async () => {
+    clock.advance(60_000);
+    const wrong = await tokenRequest(s.beta.clientId, 'wrong');
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(limitHeaders(wrong), [undefined, undefined, undefined]);
+    const left: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await tokenRequest(s.beta.clientId, s.beta.clientSecret);
+      assert.equal(res.status, 200);
+      left.push(res.headers['ratelimit-remaining']);
+    }
+    assert.deepEqual(left, ['2', '1', '0']);
+    const refused = await tokenRequest(s.beta.clientId, s.beta.clientSecret);
+    assert.equal(refused.status, 429);
+    assert.deepEqual(JSON.parse(refused.text), {
+      success: false,
+      code: 50000429,
+      message: 'Too many requests: more than 3 access tokens in 60 s for this client; retry in 60 s',
+    });
+    assert.deepEqual(limitHeaders(refused), ['3', '0', '60']);
+    assert.equal((await tokenRequest(s.alpha.clientId, s.alpha.clientSecret)).status, 200);
   });
 });
