@@ -52,6 +52,7 @@ async function measure(ctx: BenchContext, format: AquaFormat): Promise<BenchRow>
     // One small job first: the timed runs measure a server whose workers are loaded and compiled.
     const warm = await client.submit(format, BATCH_NAME, 'select Id, Name from Account');
     await client.waitCompleted(warm.id!, POLL_MS, timeoutMs);
+    const warmRss = server.rssMb() ?? 0;
 
     const seconds: number[] = [];
     const baseline: number[] = [];
@@ -114,7 +115,8 @@ async function measure(ctx: BenchContext, format: AquaFormat): Promise<BenchRow>
         (format === 'csv'
           ? ''
           : `, ${format === 'gzip' ? 'gzip -t' : 'unzip -t'} ok, file ${(fileBytes / MB).toFixed(1)} MB`) +
-        `; MB/s of CSV; RSS = server VmHWM (sampled VmRSS max ${server.sampledMaxRssMb().toFixed(0)} MB)${same}`,
+        `; MB/s of CSV; RSS = server VmHWM (sampled VmRSS max ${server.sampledMaxRssMb().toFixed(0)} MB, ` +
+        `${warmRss.toFixed(0)} MB after a small warm-up job)${same}`,
     };
   } catch (e) {
     const tail = server.recentOutput().trim();

@@ -116,13 +116,21 @@ async function main(): Promise<number> {
   process.once('exit', cleanUp);
 
   let world: World | undefined;
+  let worldError: unknown;
   const ctx: BenchContext = {
     options,
     workDir,
     log,
     facts: new Map(),
     world: () => {
-      world ??= buildWorld(dataDir ?? join(workDir, 'data'), options.rows, log);
+      // A world that could not be built fails every case that needs it with the same reason.
+      if (worldError !== undefined) throw worldError;
+      try {
+        world ??= buildWorld(dataDir ?? join(workDir, 'data'), options.rows, log);
+      } catch (e) {
+        worldError = e;
+        throw e;
+      }
       return world;
     },
   };
@@ -150,13 +158,11 @@ async function main(): Promise<number> {
   const totalSeconds = (performance.now() - started) / 1000;
   console.log('');
   printTable(rows);
-  console.log(
-    `\n${cpus().length} cores, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(
-        ' ',
-      )}; ${world ? `seed ${world.seedSeconds.toFixed(1)} s; ` : ''}total ${totalSeconds.toFixed(0)} s`,
-  );
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const seed = world ? `seed ${world.seedSeconds.toFixed(1)} s; ` : '';
+  console.log(`\n${cpus().length} cores, load average ${load}; ${seed}total ${totalSeconds.toFixed(0)} s`);
   writeResults(RESULTS, rows, {
     options,
     cases: cases.map((c) => c.name),

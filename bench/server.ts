@@ -10,6 +10,8 @@ import { BIN } from './world.ts';
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
+  /** Resident set now (VmRSS), MB. */
+  rssMb(): number | undefined;
   /** Peak resident set so far (VmHWM), MB. */
   peakRssMb(): number | undefined;
   /** The largest VmRSS seen by the sampler, MB. */
@@ -82,6 +84,7 @@ export async function startServer(dataDir: string, workers = 2): Promise<ServerP
   return {
     url,
     pid,
+    rssMb: () => procMemoryMb(pid, 'VmRSS'),
     peakRssMb: () => procMemoryMb(pid, 'VmHWM'),
     sampledMaxRssMb: () => sampled,
     recentOutput: () => output.slice(-2_000),
