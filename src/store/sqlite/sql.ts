@@ -14,9 +14,9 @@ export const NEXT_SEQ = 'UPDATE "_change_counter" SET "seq" = "seq" + 1 WHERE "i
 /** The last change sequence number committed (as seen by the current transaction). */
 export const CURRENT_SEQ = 'SELECT "seq" FROM "_change_counter" WHERE "id" = 1';
 
-/** Whether a record exists: no row, or one row holding its `_deleted_at` (NULL while live). */
+/** Whether a record exists: no row, or one row holding its `_deleted_at` (NULL while live) and `_created_seq`. */
 export function lookupSql(table: string): string {
-  return `SELECT "_deleted_at" FROM ${quoteIdent(table)} WHERE "Id" = ?`;
+  return `SELECT "_deleted_at", "_created_seq" FROM ${quoteIdent(table)} WHERE "Id" = ?`;
 }
 
 /**

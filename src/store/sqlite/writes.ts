@@ -52,14 +52,19 @@ export class RecordWriter {
   }
 
   state(object: ObjectDef, id: string): RecordState {
-    const row = this.statement(`lookup|${object.name}`, () => lookupSql(object.name))
-      .raw()
-      .get(id) as [number | null] | undefined;
+    const row = this.lookup(object, id);
     if (!row) return 'absent';
     return row[0] === null ? 'live' : 'deleted';
   }
 
-  insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): void {
+  private lookup(object: ObjectDef, id: string): [number | null, number] | undefined {
+    return this.statement(`lookup|${object.name}`, () => lookupSql(object.name))
+      .raw()
+      .get(id) as [number | null, number] | undefined;
+  }
+
+  /** Inserts a record; `createdSeq` is the change that first created it (a re-created record keeps it). */
+  insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp, createdSeq = stamp.seq): void {
     const columns = ['Id', ...rec.columns];
     const params: SqlValue[] = [id, ...rec.values];
     // CreatedDate/UpdatedDate not given (absent or empty) are the time of the change.
@@ -72,7 +77,7 @@ export class RecordWriter {
         params.push(this.userTime(object, name, stamp.now));
       }
     }
-    params.push(stamp.seq, stamp.seq, stamp.now);
+    params.push(stamp.seq, createdSeq, stamp.now);
     this.statement(`insert|${object.name}|${columns.join(',')}`, () => insertSql(object.name, columns)).run(
       params,
     );
@@ -113,18 +118,18 @@ export class RecordWriter {
 
   /**
    * Upserts by Id: a new Id (or none) inserts, a live record is updated with the given fields, and a
-   * soft-deleted one is replaced by a new record under the same Id.
+   * soft-deleted one is replaced by a new record under the same Id. The replacement keeps the first
+   * creation's sequence number: an incremental reader that had the record must still be told when the
+   * replacement is deleted again inside one window.
    */
   upsert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp): 'inserted' | 'updated' {
-    const state = this.state(object, id);
-    if (state === 'live') {
+    const row = this.lookup(object, id);
+    if (row && row[0] === null) {
       this.update(object, id, rec, stamp);
       return 'updated';
     }
-    if (state === 'deleted') {
-      this.statement(`purge1|${object.name}`, () => hardDeleteSql(object.name)).run(id);
-    }
-    this.insert(object, id, rec, stamp);
+    if (row) this.statement(`purge1|${object.name}`, () => hardDeleteSql(object.name)).run(id);
+    this.insert(object, id, rec, stamp, row ? row[1] : stamp.seq);
     return 'inserted';
   }
 }
