@@ -65,6 +65,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     fileRetentionDays: config.fileRetentionDays,
     jobRetentionDays: config.jobRetentionDays,
     tenantDataPath: (id: string) => tenants.dataPath(id),
+    tenantIds: () => tenants.listTenants().map((t) => t.id),
     onError: (err) => report(err),
   });
   const app = await buildApp({

@@ -63,7 +63,10 @@ export function finishRun(
       return true;
     }
     finishJob(db, job.id, owner, 'completed', now, result.snapshotSeq);
-    if (job.stateful && job.partner !== null && job.project !== null) {
+    // A time window cut short by `offset` left out the last seconds' changes: moving the cursor to the
+    // snapshot would lose them, so such a job leaves the cursor where it was (the next job repeats them).
+    const cutShort = job.incrementalTime !== null && job.offset > 0;
+    if (job.stateful && job.partner !== null && job.project !== null && !cutShort) {
       const key = { tenantId: job.tenantId, partner: job.partner, project: job.project };
       advance(db, key, job.id, result.snapshotSeq, now, batches);
     }

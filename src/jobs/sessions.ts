@@ -1,4 +1,4 @@
-import { SESSION_IDLE_DAYS } from '../limits.ts';
+import { DELETED_RETENTION_DAYS, SESSION_IDLE_DAYS } from '../limits.ts';
 import type { DeletedSpec, MetaDb } from '../store/sqlite/meta-jobs.ts';
 import {
   advanceSession,
@@ -46,7 +46,8 @@ function sameDeleted(a: DeletedSpec | null, b: DeletedSpec | null): boolean {
  * Decides per query whether a stateful job runs full or incrementally. Full: the session has no completed
  * job, it is idle longer than SESSION_IDLE_DAYS, or the query is new to it by name, its text changed, or
  * its deleted section was added, dropped, or changed column or format. Otherwise incremental from the
- * change sequence at which the query last completed.
+ * change sequence at which the query last completed. A query with a deleted section also runs full after
+ * DELETED_RETENTION_DAYS idle, since deletions older than that may have been purged.
  * @example planSession(db, key, [{ name: 'q', query: 'select Id from Account', deleted: null }], now)[0].full
  */
 export function planSession(
@@ -60,11 +61,14 @@ export function planSession(
     return queries.map(() => ({ full: true, afterSeq: null }));
   }
   const known = sessionQueries(db, key.tenantId, key.partner, key.project);
+  // Deleted records are purged after DELETED_RETENTION_DAYS: past that, an increment could miss deletions.
+  const deletionsPurged = now - session.lastCompletedAt > DELETED_RETENTION_DAYS * DAY;
   return queries.map((q) => {
     const prev = known.get(q.name);
     if (!prev || prev.query !== q.query || !sameDeleted(prev.deleted, q.deleted)) {
       return { full: true, afterSeq: null };
     }
+    if (q.deleted && deletionsPurged) return { full: true, afterSeq: null };
     return { full: false, afterSeq: prev.cursorSeq };
   });
 }

@@ -115,6 +115,34 @@ describe('full or incremental, per query by name (injected clock)', () => {
     assert.deepEqual(await names(idle), ['Acme 2', 'Globex']);
   });
 
+  it('runs a query with a deleted section full once the session is idle past the 30-day purge of deleted rows', async () => {
+    await run([q('d', ACCOUNTS, DELETED), q('plain')]);
+    clock.advance(30 * DAY);
+    await crud.update(s, ids[0]!, 'Acme 2');
+    const at30 = await run([q('d', ACCOUNTS, DELETED), q('plain')]);
+    assert.deepEqual(fullOf(at30), [false, false]);
+    clock.advance(30 * DAY + 1);
+    const idle = await run([q('d', ACCOUNTS, DELETED), q('plain')]);
+    // Deletions older than 30 days may be gone: only the query that reports deletions starts over.
+    assert.deepEqual(fullOf(idle), [true, false]);
+    assert.deepEqual(await names(idle, 0), ['Acme 2', 'Globex']);
+  });
+
+  it('leaves the cursor where it was after an incrementalTime window cut short by offset, losing nothing', async () => {
+    await run([q('a')]);
+    clock.set(T0 + 90 * 60_000);
+    await crud.update(s, ids[0]!, 'Acme 2');
+    clock.set(T0 + 2 * HOUR);
+    // The window runs from 04:30 (T0 + 30 min) to an hour before the snapshot (T0 + 1 h): the Acme
+    // change at T0 + 90 min is left out of this job...
+    const cut = await run([q('a')], { incrementalTime: '2024-03-01 04:30:00', offset: 3600 });
+    assert.deepEqual(await names(cut), []);
+    // ...and the next job still carries it, because the cursor did not move past it.
+    const next = await run([q('a')]);
+    assert.deepEqual(fullOf(next), [false]);
+    assert.deepEqual(await names(next), ['Acme 2']);
+  });
+
   it('incrementalTime (tenant zone, echoed in epoch ms) starts the window: rows changed at or after it', async () => {
     clock.set(T0 + HOUR);
     await crud.update(s, ids[1]!, 'Globex 2');
