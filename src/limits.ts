@@ -79,3 +79,7 @@ export const RATE_LIMIT_REQUESTS = 600;
 export const RATE_LIMIT_AUTH_FAILURES = 60;
 /** The rate-limit window. */
 export const RATE_LIMIT_WINDOW_MILLIS = 60_000;
+/** A password or client secret verified with scrypt is trusted from memory this long (seconds). */
+export const VERIFIED_SECRET_TTL_SECONDS = 300;
+/** At most this many verified credentials are remembered. */
+export const VERIFIED_SECRET_CACHE_SIZE = 10_000;

@@ -14,6 +14,7 @@ import { isValidZone } from '../time/zone.ts';
 import { type PgpPublicKey, readPgpPublicKey } from './pgp-key.ts';
 import { decoyHash, hashSecret, randomSecret, tokenHash, verifySecret } from './secrets.ts';
 import { type IssuedToken, type Tenant, type TenantCredentials, TenantError } from './types.ts';
+import { VerifiedSecrets } from './verified-secrets.ts';
 
 const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const USERNAME = /^[^\s:]{1,128}$/;
@@ -61,6 +62,7 @@ export class TenantRegistry {
   private readonly meta: MetaTenants;
   private readonly clock: Clock;
   private readonly stores = new Map<string, SqliteTenantStore>();
+  private readonly verified = new VerifiedSecrets();
 
   constructor(opts: TenantRegistryOptions) {
     this.dataDir = opts.dataDir;
@@ -188,8 +190,13 @@ export class TenantRegistry {
 
   private async check(kind: 'password' | 'client', id: string, secret: string): Promise<Tenant | undefined> {
     const cred = this.meta.credential(kind, id);
+    const key = `${kind}\0${id}`;
+    const now = this.clock.now();
+    if (cred && this.verified.has(key, cred, secret, now)) return this.getTenant(cred.tenantId);
     const ok = await verifySecret(secret, cred ?? (await decoyHash()));
-    return ok && cred ? this.getTenant(cred.tenantId) : undefined;
+    if (!ok || !cred) return undefined;
+    this.verified.remember(key, cred, secret, now);
+    return this.getTenant(cred.tenantId);
   }
 
   /** Issues an access token to a tenant; it expires after TOKEN_TTL_SECONDS. */
