@@ -83,3 +83,5 @@ export const RATE_LIMIT_WINDOW_MILLIS = 60_000;
 export const VERIFIED_SECRET_TTL_SECONDS = 300;
 /** At most this many verified credentials are remembered. */
 export const VERIFIED_SECRET_CACHE_SIZE = 10_000;
+/** Young-generation size of a job worker thread's heap (MB). */
+export const WORKER_YOUNG_GENERATION_MB = 8;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AQUA_MESSAGES } from '../errors.ts';
-import { QUERY_KILL_GRACE_MILLIS } from '../limits.ts';
+import { QUERY_KILL_GRACE_MILLIS, WORKER_YOUNG_GENERATION_MB } from '../limits.ts';
 import type { RunResult } from './finish.ts';
 import type { RunEvents, RunTask } from './task.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
@@ -12,10 +12,12 @@ import type { FromWorker, ToWorker } from './worker-protocol.ts';
 function spawn(dataDir: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
-  if (!fromSource) return new Worker(new URL(entry), { workerData: { dataDir } });
+  // A small young generation keeps an export's short-lived strings from growing the thread's heap.
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+  if (!fromSource) return new Worker(new URL(entry), { workerData: { dataDir }, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: { dataDir } });
+  return new Worker(boot, { eval: true, workerData: { dataDir }, resourceLimits });
 }
 
 interface Assignment {
