@@ -6,6 +6,8 @@ const EXPECTED: Record<string, string[]> = {
   '/oauth/token': ['post'],
   '/v1/batch-query': ['post'],
   '/apps/api/batch-query': ['post'],
+  '/v1/batch-query/jobs': ['get'],
+  '/apps/api/batch-query/jobs': ['get'],
   '/v1/batch-query/jobs/{id}': ['delete', 'get'],
   '/apps/api/batch-query/jobs/{id}': ['delete', 'get'],
   '/v1/batch-query/jobs/partner/{partner}/project/{project}': ['get'],

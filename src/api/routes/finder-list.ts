@@ -30,8 +30,6 @@ export function registerJobListRoute(app: FastifyInstance, jobs: JobService): vo
     paths: underPrefixes('/batch-query/jobs'),
     schema: {
       summary: 'List recent jobs (openaqua extension)',
-      // Kept out of /openapi.json, which lists the AQuA routes only; README documents the extension.
-      hide: true,
       tags: ['jobs'],
       headers: AuthHeaders,
       querystring: ListQuery,
