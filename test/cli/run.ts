@@ -1,5 +1,5 @@
 /** Runs the `openaqua` command as a user would, in a child process. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -19,4 +19,28 @@ export function openaqua(
       },
     );
   });
+}
+
+/** Starts `openaqua serve` on a free port in a child process (one worker), with stdout and stderr piped. */
+export function spawnServe(dir: string, opts: { demoAccounts: number; logLevel: string }) {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      dir,
+      '--workers',
+      '1',
+      '--demo-accounts',
+      String(opts.demoAccounts),
+      '--log-level',
+      opts.logLevel,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }

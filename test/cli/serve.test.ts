@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Json } from '../api/server.ts';
-import { MAIN } from './run.ts';
+import { spawnServe } from './run.ts';
 
 interface Started {
   child: ChildProcess;
@@ -15,26 +15,7 @@ interface Started {
 
 /** Starts `openaqua serve` on a free port and waits for the line with its address. */
 function serve(dir: string, firstStart: boolean): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      MAIN,
-      'serve',
-      '--port',
-      '0',
-      '--data',
-      dir,
-      '--workers',
-      '1',
-      '--demo-accounts',
-      '5',
-      '--log-level',
-      'silent',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnServe(dir, { demoAccounts: 5, logLevel: 'silent' });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {

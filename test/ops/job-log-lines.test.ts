@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { MAIN } from '../cli/run.ts';
+import { spawnServe } from '../cli/run.ts';
 
 describe('server logs (a real process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openaqua-logs-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('puts the request id on HTTP lines and the job id on every job line, and stops on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        MAIN,
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        dir,
-        '--workers',
-        '1',
-        '--demo-accounts',
-        '3',
-        '--log-level',
-        'info',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnServe(dir, { demoAccounts: 3, logLevel: 'info' });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');

@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { SqliteTenantStore } from '../../src/store/index.ts';
 import { compileSqlite } from '../../src/store/sqlite/compile.ts';
 import { analyze } from '../../src/zoql/index.ts';
 import { tempStore } from './temp-store.ts';
 
 const ID = 'a'.repeat(32);
+
+/** The incremental window after `cursor`, with the deleted flag first. */
+function increment(store: SqliteTenantStore, query: string, cursor: number): unknown[][] {
+  const compiled = compileSqlite(analyze(query, 'zoqlexport'), {
+    now: Date.now(),
+    timeZone: 'UTC',
+    deleted: true,
+    window: { afterSeq: cursor },
+    includeDeleted: 'window',
+  });
+  return store.snapshot((s) => [...s.rows(compiled)]);
+}
 
 describe('a record re-created under the Id of a deleted one', () => {
   it('is reported deleted when deleted again inside one incremental window', () => {
@@ -16,17 +29,8 @@ describe('a record re-created under the Id of a deleted one', () => {
       store.delete('Account', ID);
       store.load('Account', [{ Id: ID, Name: 'second' }]);
       store.delete('Account', ID);
-      const q = analyze('select Id, Name from Account', 'zoqlexport');
-      const compiled = compileSqlite(q, {
-        now: Date.now(),
-        timeZone: 'UTC',
-        deleted: true,
-        window: { afterSeq: cursor },
-        includeDeleted: 'window',
-      });
-      const rows = store.snapshot((s) => [...s.rows(compiled)]);
       // The reader had the first record: it must learn that the Id is gone.
-      assert.deepEqual(rows, [[1, ID, 'second']]);
+      assert.deepEqual(increment(store, 'select Id, Name from Account', cursor), [[1, ID, 'second']]);
     } finally {
       done();
     }
@@ -41,18 +45,7 @@ describe('a record re-created under the Id of a deleted one', () => {
       store.delete('Account', ID);
       store.load('Account', [{ Id: ID, Name: 'second' }]);
       store.delete('Account', ID);
-      const q = analyze('select Id from Account', 'zoqlexport');
-      const compiled = compileSqlite(q, {
-        now: Date.now(),
-        timeZone: 'UTC',
-        deleted: true,
-        window: { afterSeq: cursor },
-        includeDeleted: 'window',
-      });
-      assert.deepEqual(
-        store.snapshot((s) => [...s.rows(compiled)]),
-        [],
-      );
+      assert.deepEqual(increment(store, 'select Id from Account', cursor), []);
     } finally {
       done();
     }
