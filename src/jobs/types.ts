@@ -1,17 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../clock.ts';
+import type { Tenant } from '../tenants/types.ts';
 
-/** A tenant as the job service sees it (taken from the credential of each request). */
-export interface Tenant {
-  readonly id: string;
-  readonly name: string;
-  /** IANA zone of the tenant's datetimes, `startTime` and `incrementalTime`. */
-  readonly timeZone: string;
-  /** Whether stateful full loads are split into segment files. */
-  readonly segments: boolean;
-  /** Set when the tenant registered an OpenPGP key (`encrypted: "pgp"` is refused otherwise). */
-  readonly pgpFingerprint?: string;
-}
+/** A tenant as the job service sees it: the same record the tenant registry keeps. */
+export type { Tenant } from '../tenants/types.ts';
 
 export interface JobServiceOptions {
   /** `meta.sqlite` and `files/` live under it. */
