@@ -45,6 +45,9 @@ export const IDEMPOTENCY_HOURS = 24;
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /** Idle read connections a tenant store keeps open for snapshots. */
 export const SQLITE_IDLE_READERS = 4;
+
+/** Rows a PostgreSQL cursor fetches per round trip while a query's rows stream. */
+export const PG_FETCH_ROWS = 5_000;
 /** Largest request body the API reads (50 queries of 20,000 characters fit with room to spare). */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Longest `Zuora-Track-Id` echoed back (Zuora's own limit). */
