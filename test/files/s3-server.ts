@@ -122,10 +122,16 @@ export async function startS3(bucket = 'openaqua-test'): Promise<TestS3> {
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
-  await new Promise<void>((resolve, reject) => {
-    front.once('error', reject);
-    front.listen(0, '127.0.0.1', resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      front.once('error', reject);
+      front.listen(0, '127.0.0.1', resolve);
+    });
+  } catch (e) {
+    backend.stdin?.end();
+    rmSync(directory, { recursive: true, force: true });
+    throw e;
+  }
   const { port } = front.address() as AddressInfo;
   return Object.assign(s3, {
     endpoint: `http://127.0.0.1:${port}`,
