@@ -2,17 +2,23 @@ import { availableParallelism } from 'node:os';
 import { Option } from 'commander';
 import {
   FILE_RETENTION_DAYS,
+  JOB_LEASE_MILLIS,
   JOB_RETENTION_DAYS,
   RATE_LIMIT_AUTH_FAILURES,
   RATE_LIMIT_REQUESTS,
 } from './limits.ts';
+import { storeLocation } from './store/location.ts';
 
 /** Every setting of the server, resolved: flag, then environment, then default. */
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl: string;
+  files: string;
+  role: ServerRole;
   workers: number;
+  leaseSeconds: number;
   allowPrivateNotify: boolean;
   fileRetentionDays: number;
   jobRetentionDays: number;
@@ -23,6 +29,9 @@ export interface Config {
 }
 
 export type ConfigKey = keyof Config;
+
+/** What a server process does: answer the API, run jobs, or both. */
+export type ServerRole = 'api' | 'worker' | 'all';
 
 /** One row of the settings table (also the source of the README's configuration reference). */
 export interface Setting<K extends ConfigKey = ConfigKey> {
@@ -103,6 +112,44 @@ export const SETTINGS = [
     parse: text,
   }),
   setting({
+    key: 'databaseUrl',
+    flag: '--database-url <url>',
+    env: 'OPENAQUA_DATABASE_URL',
+    default: () => '',
+    defaultText: 'none: the embedded SQLite store in the data directory',
+    description: 'PostgreSQL to keep tenants, their data and jobs in (postgres://user:password@host:5432/db)',
+    parse: (raw) => {
+      const url = text(raw);
+      storeLocation('.', url);
+      return url;
+    },
+  }),
+  setting({
+    key: 'files',
+    flag: '--files <where>',
+    env: 'OPENAQUA_FILES',
+    default: () => '',
+    defaultText: 'files/ in the data directory',
+    description:
+      'where result files are kept: a directory, or s3://bucket/prefix (endpoint and keys from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)',
+    parse: text,
+  }),
+  setting({
+    key: 'role',
+    flag: '--role <role>',
+    env: 'OPENAQUA_ROLE',
+    default: (): ServerRole => 'all',
+    defaultText: 'all',
+    description:
+      'api (answer requests, run no jobs), worker (run jobs, answer only /healthz, /readyz and /metrics) or all',
+    parse: (raw): ServerRole => {
+      const v = text(raw);
+      if (v !== 'api' && v !== 'worker' && v !== 'all')
+        throw new Error(`must be api, worker or all, not '${v}'`);
+      return v;
+    },
+  }),
+  setting({
     key: 'workers',
     flag: '--workers <n>',
     env: 'OPENAQUA_WORKERS',
@@ -110,6 +157,16 @@ export const SETTINGS = [
     defaultText: 'number of CPU cores',
     description: 'jobs run at the same time',
     parse: integer(1, 1024),
+  }),
+  setting({
+    key: 'leaseSeconds',
+    flag: '--lease-seconds <s>',
+    env: 'OPENAQUA_LEASE_SECONDS',
+    default: () => JOB_LEASE_MILLIS / 1000,
+    defaultText: String(JOB_LEASE_MILLIS / 1000),
+    description:
+      'a running job whose process stops renewing its lease for this long (it crashed) is run again by another',
+    parse: integer(1, 86_400),
   }),
   setting({
     key: 'allowPrivateNotify',

@@ -23,6 +23,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Per-credential and failed-authentication limits; none when absent (`serve` always sets them). */
   rateLimit?: RateLimitOptions;
+  /** Only /healthz, /readyz and /metrics: a worker process's HTTP face. */
+  opsOnly?: boolean;
 }
 
 const TRACK_ID = new RegExp(`^[\\x20-\\x7e]{1,${MAX_TRACK_ID_LENGTH}}$`);
@@ -59,7 +61,7 @@ function installHooks(app: FastifyInstance, tenants: TenantRegistry): void {
 
 /**
  * The HTTP application: every AQuA route under `/v1` and `/apps/api`, describe, CRUD, OAuth and
- * `/openapi.json`. Not yet listening.
+ * `/openapi.json` (with `opsOnly`, just the operations endpoints). Not yet listening.
  * @example
  * const app = await buildApp({ tenants, jobs });
  * await app.listen({ port: 8080, host: '127.0.0.1' });
@@ -82,6 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.rateLimit) installRateLimit(app, opts.rateLimit);
   installHooks(app, opts.tenants);
   registerOpsRoutes(app, opts);
+  if (opts.opsOnly) return app;
 
   await app.register(swagger, {
     openapi: {

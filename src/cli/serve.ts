@@ -12,7 +12,11 @@ const SERVE_SETTINGS: readonly ConfigKey[] = [
   'port',
   'host',
   'dataDir',
+  'databaseUrl',
+  'files',
+  'role',
   'workers',
+  'leaseSeconds',
   'allowPrivateNotify',
   'fileRetentionDays',
   'jobRetentionDays',
@@ -60,7 +64,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let report = (err: unknown) => console.error(err);
   const jobs = createJobService({
     dataDir: config.dataDir,
-    workers: config.workers,
+    // An API process records jobs and answers for them; worker processes run them.
+    workers: config.role === 'api' ? 0 : config.workers,
+    leaseMillis: config.leaseSeconds * 1000,
     allowPrivateNotify: config.allowPrivateNotify,
     fileRetentionDays: config.fileRetentionDays,
     jobRetentionDays: config.jobRetentionDays,
@@ -73,6 +79,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     jobs,
     logLevel: config.logLevel,
     rateLimit: { requests: config.rateLimit, authFailures: config.authFailureLimit },
+    opsOnly: config.role === 'worker',
   });
   report = (err) => app.log.error({ err }, 'job service error');
   jobs.start();
@@ -105,8 +112,10 @@ export function register(program: Command): void {
   const cmd = program.command('serve').description('run the AQuA server');
   for (const key of SERVE_SETTINGS) cmd.addOption(settingOption(key));
   cmd.action(async (flags: Record<string, unknown>) => {
-    const server = await startServer(resolveConfig(flags));
-    console.log(`openaqua listening on ${server.url} (data in ${server.tenants.dataDir})`);
+    const config = resolveConfig(flags);
+    const server = await startServer(config);
+    const role = config.role === 'all' ? '' : `, role ${config.role}`;
+    console.log(`openaqua listening on ${server.url} (data in ${server.tenants.dataDir}${role})`);
     if (server.demo) {
       console.log(
         `Created tenant demo with generated data. Its credentials:\n${credentialsText(server.demo)}`,

@@ -10,7 +10,11 @@ describe('configuration', () => {
       port: 8080,
       host: '127.0.0.1',
       dataDir: './openaqua-data',
+      databaseUrl: '',
+      files: '',
+      role: 'all',
       workers: availableParallelism(),
+      leaseSeconds: 60,
       allowPrivateNotify: false,
       fileRetentionDays: FILE_RETENTION_DAYS,
       jobRetentionDays: JOB_RETENTION_DAYS,
@@ -60,5 +64,37 @@ describe('configuration', () => {
       assert.match(s.env, /^OPENAQUA_[A-Z_]+$/, s.key);
       assert.ok(s.description.length > 10 && s.defaultText.length > 0, s.key);
     }
+  });
+});
+
+describe('scale-out settings', () => {
+  it('takes a PostgreSQL URL and refuses anything else with a message naming the setting', () => {
+    const url = 'postgres://aqua:secret@db.internal:5432/aqua';
+    assert.equal(resolveConfig({ databaseUrl: url }, {}).databaseUrl, url);
+    assert.equal(resolveConfig({}, { OPENAQUA_DATABASE_URL: url }).databaseUrl, url);
+    assert.throws(
+      () => resolveConfig({ databaseUrl: 'mysql://x@h/db' }, {}),
+      (e: Error) => e instanceof ConfigError && /^--database-url: .*postgres:\/\//.test(e.message),
+    );
+    assert.throws(
+      () => resolveConfig({}, { OPENAQUA_DATABASE_URL: 'not a url' }),
+      (e: Error) => e.message.startsWith('OPENAQUA_DATABASE_URL: the database URL must look like'),
+    );
+  });
+
+  it('knows the three roles and nothing else', () => {
+    for (const role of ['api', 'worker', 'all']) assert.equal(resolveConfig({ role }, {}).role, role);
+    assert.throws(
+      () => resolveConfig({ role: 'both' }, {}),
+      /--role: must be api, worker or all, not 'both'/,
+    );
+  });
+
+  it('takes the lease in whole seconds', () => {
+    assert.equal(resolveConfig({}, { OPENAQUA_LEASE_SECONDS: '5' }).leaseSeconds, 5);
+    assert.throws(
+      () => resolveConfig({ leaseSeconds: '0' }, {}),
+      /--lease-seconds: must be an integer from 1/,
+    );
   });
 });
