@@ -8,14 +8,34 @@ import { type ExportOptions, makeRowFormatter } from './row-formatter.ts';
 import { abortError, type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
 
 /**
+ * Rows as the store encodes them: a synchronous iterable pulled one row at a time (the embedded store's
+ * cursor), or an asynchronous iterable of row batches (a PostgreSQL cursor reading a few thousand rows
+ * per round trip).
+ * @example const rows: RowSource = [['2c92c0f8', 'Acme']];
+ */
+export type RowSource = Iterable<readonly unknown[]> | AsyncIterable<readonly (readonly unknown[])[]>;
+
+/**
+ * Data lines already rendered as CSV, exactly as the row formatter would render them (PostgreSQL's
+ * COPY): UTF-8 bytes, every line ending in `\n`, in chunks that may cut a line anywhere. The header is
+ * not part of them.
+ * @example const source: CsvLines = { lines: copyStream, count: () => copyStream.rowCount };
+ */
+export interface CsvLines {
+  readonly lines: AsyncIterable<Buffer>;
+  /** How many lines `lines` gave, once it has ended. */
+  count(): number;
+}
+
+/**
  * What to write: rows and how to render them, the file format, and optional encryption.
  * @example
  * const args: ResultFileArgs = { rows: snap.rows(compiled), header: ['Account.Id'], types: ['ID'],
  *   options: { timeZone: 'UTC', dateTimeUtc: false }, format: 'zip', entryName: 'accounts' };
  */
 export interface ResultFileArgs {
-  /** Rows as the store encodes them; pulled one at a time (a synchronous cursor). */
-  rows: Iterable<readonly unknown[]>;
+  /** Rows to render, or lines rendered already (then `types` and `options` only size the header check). */
+  rows: RowSource | CsvLines;
   /** Header fields, the deleted flag column first when `options.deleted` is set. */
   header: readonly string[];
   /** Types of the query's columns (the deleted flag, when present, is not listed). */
@@ -45,11 +65,84 @@ function entry(name: string): string {
   return name.toLowerCase().endsWith('.csv') ? name : `${name}.csv`;
 }
 
-/** UTF-8 bytes of a chunk; measuring first and encoding into an exact buffer beats Buffer.from. */
-function encode(text: string): Buffer {
-  const buf = Buffer.allocUnsafe(Buffer.byteLength(text));
-  buf.write(text);
-  return buf;
+/** Lines are gathered into strings of about this many characters before each is encoded. */
+const TEXT_CHARS = WRITE_CHUNK_BYTES / 4;
+
+/**
+ * Encodes text into a buffer of WRITE_CHUNK_BYTES that is handed to the sink once the next piece may
+ * not fit. Encoding short strings straight into a reused buffer avoids measuring each string first
+ * (which walks a string made of many small pieces twice) and a buffer per chunk.
+ */
+class Encoder {
+  private buf = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+  private used = 0;
+
+  /** Whether `text` (at most 3 bytes per UTF-16 unit) may not fit in what is left. */
+  full(text: string): boolean {
+    return this.used > 0 && this.used + text.length * 3 > this.buf.length;
+  }
+
+  add(text: string): void {
+    if (text.length * 3 > this.buf.length - this.used) {
+      this.buf = Buffer.allocUnsafe(Math.max(WRITE_CHUNK_BYTES, text.length * 3));
+      this.used = 0;
+    }
+    this.used += this.buf.write(text, this.used);
+  }
+
+  /** The bytes encoded so far; the buffer is not written to again, as the sink may still hold it. */
+  take(): Buffer {
+    const bytes = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+    this.used = 0;
+    return bytes;
+  }
+}
+
+function isCsvLines(source: RowSource | CsvLines): source is CsvLines {
+  return 'lines' in source && !(Symbol.iterator in source) && !(Symbol.asyncIterator in source);
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+
+/**
+ * Finds where CSV lines end in a byte stream: at a `\n` outside quotes. A doubled quote inside a quoted
+ * field closes and reopens it, which leaves the state right.
+ */
+class LineEnds {
+  private quoted = false;
+
+  /**
+   * Scans `bytes` from `from`, stopping right after the `want`-th line end or at the end of the bytes.
+   * @returns where it stopped and how many line ends it passed
+   */
+  advance(bytes: Buffer, from: number, want: number): { end: number; lines: number } {
+    let i = from;
+    let lines = 0;
+    // The next quote at or after i; -1: none in the rest of the bytes; -2: not looked for yet.
+    let quote = -2;
+    while (i < bytes.length) {
+      if (this.quoted) {
+        const close = bytes.indexOf(QUOTE, i);
+        if (close < 0) break;
+        this.quoted = false;
+        i = close + 1;
+        quote = -2;
+        continue;
+      }
+      if (quote === -2 || (quote >= 0 && quote < i)) quote = bytes.indexOf(QUOTE, i);
+      const lf = bytes.indexOf(LF, i);
+      if (lf >= 0 && (quote < 0 || lf < quote)) {
+        i = lf + 1;
+        if (++lines === want) return { end: i, lines };
+      } else if (quote >= 0) {
+        this.quoted = true;
+        i = quote + 1;
+      } else break;
+    }
+    return { end: bytes.length, lines };
+  }
 }
 
 /**
@@ -73,12 +166,20 @@ async function pump(
   let current: { sink: Sink; path: string } | undefined;
   let rowsInFile = 0;
   let chunk = header;
-  const flush = async () => {
+  const encoder = new Encoder();
+  const put = async (bytes: Buffer) => {
     if (signal?.aborted) throw abortError(signal);
-    const sink = current!.sink;
-    const ready = sink.write(encode(chunk));
+    if (!current!.sink.write(bytes)) await current!.sink.drain(signal);
+  };
+  /** Encodes the gathered lines, handing the buffer to the sink first when they may not fit. */
+  const gather = async () => {
+    if (encoder.full(chunk)) await put(encoder.take());
+    encoder.add(chunk);
     chunk = '';
-    if (!ready) await sink.drain(signal);
+  };
+  const flush = async () => {
+    await gather();
+    await put(encoder.take());
   };
   const close = async () => {
     await flush();
@@ -86,19 +187,55 @@ async function pump(
     current = undefined;
     done.push({ path: file.path, rows: rowsInFile, bytes: await file.sink.finish() });
   };
-  try {
-    current = await open(0);
-    for (const row of args.rows) {
-      if (rowsInFile === maxRows) {
-        await close();
-        current = await open(done.length);
-        rowsInFile = 0;
-        chunk = header;
-      }
+  const next = async () => {
+    await close();
+    current = await open(done.length);
+    rowsInFile = 0;
+    chunk = header;
+  };
+  // One loop for a synchronous source and for each batch of an asynchronous one: no await per row.
+  const writeRows = async (rows: Iterable<readonly unknown[]>) => {
+    for (const row of rows) {
+      if (rowsInFile === maxRows) await next();
       chunk += format(row);
       rowsInFile++;
-      if (chunk.length >= WRITE_CHUNK_BYTES) await flush();
+      if (chunk.length >= TEXT_CHARS) await gather();
     }
+  };
+  // Rendered lines pass straight through; they are counted only to cut segments at line ends.
+  const writeLines = async (source: CsvLines) => {
+    await flush();
+    const ends = Number.isFinite(maxRows) ? new LineEnds() : undefined;
+    let counted = 0;
+    for await (const bytes of source.lines) {
+      if (!ends) {
+        await put(bytes);
+        continue;
+      }
+      let from = 0;
+      while (from < bytes.length) {
+        if (rowsInFile === maxRows) {
+          await next();
+          await flush();
+        }
+        const { end, lines } = ends.advance(bytes, from, maxRows - rowsInFile);
+        rowsInFile += lines;
+        counted += lines;
+        await put(from === 0 && end === bytes.length ? bytes : bytes.subarray(from, end));
+        from = end;
+      }
+    }
+    if (!ends) rowsInFile = source.count();
+    else if (counted !== source.count())
+      throw new Error(`the CSV lines held ${counted} rows where ${source.count()} were rendered`);
+  };
+  try {
+    current = await open(0);
+    const source = args.rows;
+    if (isCsvLines(source)) await writeLines(source);
+    else if (Symbol.asyncIterator in source) {
+      for await (const batch of source) await writeRows(batch);
+    } else await writeRows(source);
     await close();
     return done;
   } catch (e) {

@@ -21,6 +21,8 @@ export interface ExportOptions {
  * A function turning one row (values as the store encodes them) into one CSV line ending in `\n`.
  * With `opts.deleted`, the row's first value is the deleted flag and `types` describe the rest.
  * Every line has one field per column, whatever the row's length.
+ * Each column remembers its last value and field: joined objects repeat on consecutive rows (an
+ * invoice's items share its number and account), so most of their fields are not formatted again.
  * @example
  * makeRowFormatter(['string', 'decimal'], { timeZone: 'UTC', dateTimeUtc: false })(['a,b', 0.1]) === '"a,b",0.1\n'
  */
@@ -33,13 +35,20 @@ export function makeRowFormatter(
   const flag = opts.deleted ? deletedFormatter(opts.deleted.format) : undefined;
   const first = flag ? 1 : 0;
   const n = cells.length;
+  // Formatters are pure, so a value equal (===) to the column's previous one has the same field.
+  const lastValue: unknown[] = new Array(n).fill(undefined);
+  const lastField: string[] = new Array(n).fill(nullText);
+  const field = (i: number, v: unknown): string => {
+    if (v === lastValue[i]) return lastField[i]!;
+    const text = v === null || v === undefined ? nullText : cells[i]!(v);
+    lastValue[i] = v;
+    lastField[i] = text;
+    return text;
+  };
+  if (n === 0) return flag ? (row) => `${flag(row[0])}\n` : () => '\n';
   return (row) => {
-    let line = flag ? flag(row[0]) : '';
-    for (let i = 0; i < n; i++) {
-      const v = row[i + first];
-      if (i + first > 0) line += ',';
-      line += v === null || v === undefined ? nullText : cells[i]!(v);
-    }
+    let line = flag ? `${flag(row[0])},${field(0, row[first])}` : field(0, row[0]);
+    for (let i = 1; i < n; i++) line += `,${field(i, row[i + first])}`;
     return `${line}\n`;
   };
 }
