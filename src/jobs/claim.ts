@@ -1,6 +1,6 @@
-import { batchesOf, immediate, type JobRow, type MetaDb } from '../store/sqlite/meta-jobs.ts';
-import { pickRunnable, planBatch, takeLease } from '../store/sqlite/meta-jobs-queue.ts';
-import { pgpKeyOf } from '../store/sqlite/meta-tenants-pgp.ts';
+import { batchesOf, immediate, type JobRow, type MetaDb } from '../store/meta/jobs.ts';
+import { pickRunnable, planBatch, takeLease } from '../store/meta/jobs-queue.ts';
+import { pgpKeyOf } from '../store/meta/tenants-pgp.ts';
 import { planSession } from './sessions.ts';
 import type { RunTask } from './task.ts';
 
@@ -20,16 +20,19 @@ export interface Claimed {
 }
 
 /**
- * Claims the next runnable job under the write lock: per-session FIFO, never two running jobs of one
- * session, an expired lease before anything new. A stateful job's queries are planned full or incremental
- * now, when the session's earlier jobs have finished (at submit the answer was provisional).
+ * Claims the next runnable job (under the write lock on SQLite, with the picked row locked on
+ * PostgreSQL): per-session FIFO, never two running jobs of one session, an expired lease before
+ * anything new. A claim that loses a race to another process claims nothing (undefined). A stateful
+ * job's queries are planned full or incremental now, when the session's earlier jobs have finished (at
+ * submit the answer was provisional).
  * @example const claimed = claimNext(db, { owner, now: clock.now(), leaseMillis: 30_000, queryMillis, tenantDataPath });
  */
 export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
   return immediate(db, () => {
     const picked = pickRunnable(db, opts.now);
     if (!picked) return undefined;
-    takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis);
+    // Lost a race for the session (another claimer started a job of it meanwhile): nothing this time.
+    if (!takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis)) return undefined;
     let batches = batchesOf(db, picked.id);
     if (picked.stateful && picked.partner !== null && picked.project !== null) {
       const key = { tenantId: picked.tenantId, partner: picked.partner, project: picked.project };

@@ -7,9 +7,9 @@ import {
   jobById,
   type MetaDb,
   setBatchStatus,
-} from '../store/sqlite/meta-jobs.ts';
-import { insertFile } from '../store/sqlite/meta-jobs-files.ts';
-import { cancelJob, finishBatch, finishJob, holdsLease } from '../store/sqlite/meta-jobs-queue.ts';
+} from '../store/meta/jobs.ts';
+import { insertFile } from '../store/meta/jobs-files.ts';
+import { cancelJob, finishBatch, finishJob, holdsLease } from '../store/meta/jobs-queue.ts';
 import { advance } from './sessions.ts';
 
 /** How a run ended, as the runner reports it. */

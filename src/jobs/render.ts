@@ -1,5 +1,5 @@
 import { AQUA_MESSAGES, type AquaCode } from '../errors.ts';
-import type { BatchRow, BatchStatus, DeletedSpec, JobRow } from '../store/sqlite/meta-jobs.ts';
+import type { BatchRow, BatchStatus, DeletedSpec, JobRow } from '../store/meta/jobs.ts';
 import { localParts } from '../time/zone.ts';
 import type { JobRequest } from './request.ts';
 

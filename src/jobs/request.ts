@@ -1,6 +1,6 @@
 import { RequestError } from '../errors.ts';
 import { DEFAULT_API_VERSION, MAX_JOB_NAME_LENGTH, MAX_OFFSET_SECONDS } from '../limits.ts';
-import type { DeletedSpec, QueryLanguage, ResultFormat } from '../store/sqlite/meta-jobs.ts';
+import type { DeletedSpec, QueryLanguage, ResultFormat } from '../store/meta/jobs.ts';
 
 /** One `queries[]` item, checked for shape and given its defaults. The text is analyzed later. */
 export interface QueryRequest {

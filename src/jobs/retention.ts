@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { FileStore } from '../files/index.ts';
 import { IDEMPOTENCY_HOURS } from '../limits.ts';
 import { openTenantStore } from '../store/index.ts';
-import { immediate, type MetaDb, stagedFileIds } from '../store/sqlite/meta-jobs.ts';
+import { immediate, type MetaDb, stagedFileIds } from '../store/meta/jobs.ts';
 import {
   deleteFileRow,
   deleteIdempotencyKeysBefore,
@@ -10,8 +10,8 @@ import {
   fileListed,
   filesCreatedBefore,
   filesOfJobsBefore,
-} from '../store/sqlite/meta-jobs-files.ts';
-import { liveAttempt } from '../store/sqlite/meta-jobs-queue.ts';
+} from '../store/meta/jobs-files.ts';
+import { liveAttempt } from '../store/meta/jobs-queue.ts';
 import type { SweepResult } from './types.ts';
 
 const DAY = 86_400_000;

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock.ts';
 import type { FileStore } from '../files/index.ts';
-import { immediate, type JobRow, type MetaDb, stageBatch } from '../store/sqlite/meta-jobs.ts';
+import { immediate, type JobRow, type MetaDb, stageBatch } from '../store/meta/jobs.ts';
 import {
   holdsLease,
   jobsLeasedBy,
   markBatchRunning,
   releaseLease,
   renewLeases,
-} from '../store/sqlite/meta-jobs-queue.ts';
+} from '../store/meta/jobs-queue.ts';
 import { type Claimed, claimNext } from './claim.ts';
 import { finishRun, type RunResult } from './finish.ts';
 import type { BatchOutput, RunEvents } from './task.ts';

@@ -16,9 +16,10 @@ import {
   SEGMENT_ROWS,
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
-import { batchesOf, type JobRow, jobById, markNotified, openMetaJobs } from '../store/sqlite/meta-jobs.ts';
-import { fileById, knownTenantIds } from '../store/sqlite/meta-jobs-files.ts';
-import { jobCountsByStatus, listJobRows } from '../store/sqlite/meta-jobs-list.ts';
+import { batchesOf, type JobRow, jobById, markNotified } from '../store/meta/jobs.ts';
+import { fileById, knownTenantIds } from '../store/meta/jobs-files.ts';
+import { jobCountsByStatus, listJobRows } from '../store/meta/jobs-list.ts';
+import { openMetaJobs } from '../store/meta/open.ts';
 import type { Claimed } from './claim.ts';
 import { cancelRun } from './finish.ts';
 import { notifyJobEnd } from './notify.ts';
@@ -43,7 +44,7 @@ import type { JobObserver, JobService, JobServiceOptions, JobStats, SweepResult,
  */
 export function createJobService(opts: JobServiceOptions): JobService {
   mkdirSync(opts.dataDir, { recursive: true });
-  const db = openMetaJobs(join(opts.dataDir, 'meta.sqlite'));
+  const db = openMetaJobs({ kind: 'sqlite', dataDir: opts.dataDir });
   const clock = opts.clock ?? systemClock;
   const files = new LocalFileStore(join(opts.dataDir, 'files'));
   const owner = newId();

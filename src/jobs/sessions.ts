@@ -1,12 +1,12 @@
 import { DELETED_RETENTION_DAYS, SESSION_IDLE_DAYS } from '../limits.ts';
-import type { DeletedSpec, MetaDb } from '../store/sqlite/meta-jobs.ts';
+import type { DeletedSpec, MetaDb } from '../store/meta/jobs.ts';
 import {
   advanceSession,
   type SessionQueryRow,
   saveSessionQuery,
   sessionOf,
   sessionQueries,
-} from '../store/sqlite/meta-jobs-files.ts';
+} from '../store/meta/jobs-files.ts';
 
 const DAY = 86_400_000;
 

@@ -19,8 +19,9 @@ import {
   type MetaDb,
   type NewBatch,
   type NewJob,
-} from '../store/sqlite/meta-jobs.ts';
-import { idempotencyKey, saveIdempotencyKey } from '../store/sqlite/meta-jobs-files.ts';
+} from '../store/meta/jobs.ts';
+import { idempotencyKey, saveIdempotencyKey } from '../store/meta/jobs-files.ts';
+import { lockTenantQueue } from '../store/meta/sql.ts';
 import { analyze } from '../zoql/index.ts';
 import { jobJson, requestEcho } from './render.ts';
 import { type JobRequest, type QueryRequest, readJobRequest } from './request.ts';
@@ -161,6 +162,7 @@ export function submitJob(
     : null;
   const jobId = deps.newId();
   const job = immediate(db, () => {
+    lockTenantQueue(db, tenant.id);
     const limit = req.stateful ? MAX_CONCURRENT_STATEFUL_JOBS : MAX_CONCURRENT_STATELESS_JOBS;
     if (countActiveJobs(db, tenant.id, req.stateful) >= limit) {
       throw new AquaError('90028', undefined, requestEcho(req, tenant.timeZone, now));

@@ -1,4 +1,4 @@
-import type { DeletedSpec, QueryLanguage, ResultFormat } from '../store/sqlite/meta-jobs.ts';
+import type { DeletedSpec, QueryLanguage, ResultFormat } from '../store/meta/jobs.ts';
 
 /**
  * Everything a runner needs to run a job, as plain data: it crosses to a worker thread by structured

@@ -4,12 +4,9 @@ import { type Clock, systemClock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { DEFAULT_TIME_ZONE, TOKEN_TTL_SECONDS } from '../limits.ts';
 import { openTenantStore, type SqliteTenantStore } from '../store/index.ts';
-import {
-  type MetaTenants,
-  type NewCredential,
-  openMetaTenants,
-  type TenantRow,
-} from '../store/sqlite/meta-tenants.ts';
+import type { StoreLocation } from '../store/location.ts';
+import { openMetaTenants } from '../store/meta/open.ts';
+import type { MetaTenants, NewCredential, TenantRow } from '../store/meta/tenants.ts';
 import { isValidZone } from '../time/zone.ts';
 import { type PgpPublicKey, readPgpPublicKey } from './pgp-key.ts';
 import { decoyHash, hashSecret, randomSecret, tokenHash, verifySecret } from './secrets.ts';
@@ -30,11 +27,14 @@ export interface NewTenant {
   password?: string;
 }
 
-export interface TenantRegistryOptions {
-  /** The data directory: `meta.sqlite` and `tenants/<id>.sqlite` live under it. */
-  dataDir: string;
-  clock?: Clock;
-}
+/**
+ * Where the registry keeps its data: a data directory (`meta.sqlite` and `tenants/<id>.sqlite` under
+ * it), or a store location (the meta tables on SQLite or PostgreSQL; tenant data under its dataDir).
+ */
+export type TenantRegistryOptions = (
+  | { dataDir: string; location?: undefined }
+  | { location: StoreLocation; dataDir?: undefined }
+) & { clock?: Clock };
 
 function toTenant(r: TenantRow): Tenant {
   return {
@@ -65,10 +65,11 @@ export class TenantRegistry {
   private readonly verified = new VerifiedSecrets();
 
   constructor(opts: TenantRegistryOptions) {
-    this.dataDir = opts.dataDir;
+    const location: StoreLocation = opts.location ?? { kind: 'sqlite', dataDir: opts.dataDir };
+    this.dataDir = location.dataDir;
     this.clock = opts.clock ?? systemClock;
-    mkdirSync(join(opts.dataDir, 'tenants'), { recursive: true });
-    this.meta = openMetaTenants(join(opts.dataDir, 'meta.sqlite'));
+    mkdirSync(join(this.dataDir, 'tenants'), { recursive: true });
+    this.meta = openMetaTenants(location);
   }
 
   /** Creates a tenant with a user name/password and an OAuth client; returns the secrets in clear, once. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FixedClock } from '../../src/clock.ts';
 import { LocalFileStore } from '../../src/files/index.ts';
 import { claimNext } from '../../src/jobs/claim.ts';
-import { openMetaJobs } from '../../src/store/sqlite/meta-jobs.ts';
+import { openMetaJobs } from '../../src/store/meta/open.ts';
 import { T0 } from './helpers.ts';
 import { batchesOf, type ServiceFixture, serviceFixture } from './service-fixture.ts';
 
@@ -21,7 +21,7 @@ describe('crash recovery: a run that died is run again once its lease expires; i
   it('re-claims, completes and leaves only the new attempt’s file', async () => {
     const { id } = fx.jobs.submit(fx.tenant, { queries: [{ query: 'select Name from Account' }] });
     // Another process claimed the job, wrote part of a file, and died.
-    const other = openMetaJobs(join(fx.dir, 'meta.sqlite'));
+    const other = openMetaJobs({ kind: 'sqlite', dataDir: fx.dir });
     const claimed = claimNext(other, {
       owner: 'dead-process',
       now: clock.now(),

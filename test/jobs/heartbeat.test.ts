@@ -7,7 +7,7 @@ import { claimNext } from '../../src/jobs/claim.ts';
 import type { RunResult } from '../../src/jobs/finish.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { jobById } from '../../src/store/sqlite/meta-jobs.ts';
+import { jobById } from '../../src/store/meta/jobs.ts';
 import { ACCOUNT_QUERY, makeTenant, metaFixture } from './helpers.ts';
 
 describe('heartbeat: renews the leases of running jobs and stops runs whose job was taken over', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { FixedClock } from '../../src/clock.ts';
 import { newId } from '../../src/ids.ts';
 import type { Tenant } from '../../src/jobs/index.ts';
-import { type MetaDb, openMetaJobs } from '../../src/store/sqlite/meta-jobs.ts';
+import type { MetaDb } from '../../src/store/meta/jobs.ts';
+import { openMetaJobs } from '../../src/store/meta/open.ts';
 
 /** 2024-03-01T12:00:00Z: 04:00 in America/Los_Angeles (PST, -08:00). */
 export const T0 = Date.UTC(2024, 2, 1, 12, 0, 0);
@@ -28,7 +29,7 @@ export function metaFixture(): {
   close(): void;
 } {
   const { dir, cleanup } = tempDir();
-  const db = openMetaJobs(join(dir, 'meta.sqlite'));
+  const db = openMetaJobs({ kind: 'sqlite', dataDir: dir });
   const clock = new FixedClock(T0);
   return {
     dir,

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { claimNext } from '../../src/jobs/claim.ts';
 import { finishRun } from '../../src/jobs/finish.ts';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { setBatchStatus } from '../../src/store/sqlite/meta-jobs.ts';
-import { renewLeases } from '../../src/store/sqlite/meta-jobs-queue.ts';
+import { setBatchStatus } from '../../src/store/meta/jobs.ts';
+import { renewLeases } from '../../src/store/meta/jobs-queue.ts';
 import { ACCOUNT_QUERY, makeTenant, metaFixture } from './helpers.ts';
 
 describe('leases: a run that stops renewing its lease loses the job to the next claimer', () => {
@@ -28,7 +28,7 @@ describe('leases: a run that stops renewing its lease loses the job to the next 
   it('re-claims a job whose lease expired, as attempt 2, with its batches pending again', () => {
     const id = submitJob(fx.deps, tenant, {
       queries: [{ query: ACCOUNT_QUERY }, { query: ACCOUNT_QUERY }],
-    }).id;
+    }).id as string;
     const first = claim('crashed')!;
     setBatchStatus(fx.db, first.task.batches[0]!.id, 'executing');
     fx.clock.advance(30_000);

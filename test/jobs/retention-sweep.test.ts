@@ -8,8 +8,8 @@ import { claimNext } from '../../src/jobs/claim.ts';
 import { finishRun } from '../../src/jobs/finish.ts';
 import { sweep } from '../../src/jobs/retention.ts';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { jobById, stageBatch } from '../../src/store/sqlite/meta-jobs.ts';
-import { fileById } from '../../src/store/sqlite/meta-jobs-files.ts';
+import { jobById, stageBatch } from '../../src/store/meta/jobs.ts';
+import { fileById } from '../../src/store/meta/jobs-files.ts';
 import { ACCOUNT_QUERY, makeTenant, metaFixture } from './helpers.ts';
 
 const DAY = 86_400_000;

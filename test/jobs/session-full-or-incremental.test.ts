@@ -4,8 +4,8 @@ import { claimNext } from '../../src/jobs/claim.ts';
 import { finishRun } from '../../src/jobs/finish.ts';
 import { planSession } from '../../src/jobs/sessions.ts';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { batchesOf } from '../../src/store/sqlite/meta-jobs.ts';
-import { sessionOf } from '../../src/store/sqlite/meta-jobs-files.ts';
+import { batchesOf } from '../../src/store/meta/jobs.ts';
+import { sessionOf } from '../../src/store/meta/jobs-files.ts';
 import { ACCOUNT_QUERY, makeTenant, metaFixture } from './helpers.ts';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { jobById } from '../../src/store/sqlite/meta-jobs.ts';
+import { jobById } from '../../src/store/meta/jobs.ts';
 import { ACCOUNT_QUERY, JOBID, makeTenant, metaFixture } from './helpers.ts';
 
 describe('submit: defaults and echoes', () => {

@@ -4,7 +4,7 @@ import { AquaError } from '../../src/errors.ts';
 import { cancelRun } from '../../src/jobs/finish.ts';
 import { jobJson } from '../../src/jobs/render.ts';
 import { submitJob } from '../../src/jobs/submit.ts';
-import { batchesOf, jobById } from '../../src/store/sqlite/meta-jobs.ts';
+import { batchesOf, jobById } from '../../src/store/meta/jobs.ts';
 import { ACCOUNT_QUERY, makeTenant, metaFixture, thrown } from './helpers.ts';
 
 type Json = Record<string, unknown>;

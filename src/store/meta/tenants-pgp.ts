@@ -1,4 +1,6 @@
-import type Database from 'better-sqlite3';
+import type { Dialect } from '../db.ts';
+import type { MetaDb } from './jobs.ts';
+import { columnTypes } from './sql.ts';
 
 /** A tenant's registered OpenPGP public key, as stored. */
 export interface PgpKeyRow {
@@ -11,15 +13,18 @@ export interface PgpKeyRow {
 }
 
 /**
- * The PGP key table of `<data>/meta.sqlite`: at most one public key per tenant. `IF NOT EXISTS`
- * makes opening a file written before the table existed add it, with nothing else to migrate.
+ * The PGP key table: at most one public key per tenant. `IF NOT EXISTS` makes opening a meta.sqlite
+ * written before the table existed add it, with nothing else to migrate.
  */
-export const PGP_KEYS_DDL = `CREATE TABLE IF NOT EXISTS tenant_pgp_keys (
+export function pgpKeysDdl(d: Dialect): string {
+  const t = columnTypes(d);
+  return `CREATE TABLE IF NOT EXISTS tenant_pgp_keys (
   tenant_id TEXT PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
   fingerprint TEXT NOT NULL,
   armored TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-) STRICT`;
+  created_at ${t.big} NOT NULL
+)${t.options}`;
+}
 
 interface RawKey {
   tenant_id: string;
@@ -36,7 +41,7 @@ function toRow(r: RawKey): PgpKeyRow {
  * Registers (or replaces) a tenant's public key.
  * @example savePgpKey(db, { tenantId, fingerprint: 'A1B2...', armored, createdAt: Date.now() });
  */
-export function savePgpKey(db: Database.Database, key: PgpKeyRow): void {
+export function savePgpKey(db: MetaDb, key: PgpKeyRow): void {
   db.prepare(
     `INSERT INTO tenant_pgp_keys (tenant_id, fingerprint, armored, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (tenant_id) DO UPDATE SET fingerprint = excluded.fingerprint, armored = excluded.armored,
@@ -48,20 +53,16 @@ export function savePgpKey(db: Database.Database, key: PgpKeyRow): void {
  * Drops a tenant's public key. Returns whether there was one.
  * @example deletePgpKey(db, tenantId) === true
  */
-export function deletePgpKey(db: Database.Database, tenantId: string): boolean {
+export function deletePgpKey(db: MetaDb, tenantId: string): boolean {
   return db.prepare('DELETE FROM tenant_pgp_keys WHERE tenant_id = ?').run(tenantId).changes > 0;
 }
 
 /**
  * A tenant's public key, or undefined when none is registered. Works on any connection to the meta
- * file (the job tables' one included), also before the table was ever created.
+ * tables (the job tables' one included).
  * @example pgpKeyOf(jobsDb, tenantId)?.armored.startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----')
  */
-export function pgpKeyOf(db: Database.Database, tenantId: string): PgpKeyRow | undefined {
-  const exists = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenant_pgp_keys'")
-    .get();
-  if (!exists) return undefined;
-  const r = db.prepare<[string], RawKey>('SELECT * FROM tenant_pgp_keys WHERE tenant_id = ?').get(tenantId);
+export function pgpKeyOf(db: MetaDb, tenantId: string): PgpKeyRow | undefined {
+  const r = db.prepare<RawKey>('SELECT * FROM tenant_pgp_keys WHERE tenant_id = ?').get(tenantId);
   return r && toRow(r);
 }

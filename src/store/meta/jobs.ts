@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../../limits.ts';
-import { META_JOBS_DDL } from './meta-jobs-ddl.ts';
+import type { Row, SyncDb } from '../db.ts';
+import { announceJobs } from './sql.ts';
 
-export type MetaDb = Database.Database;
+/** A connection to the meta tables (tenants, credentials, jobs...), SQLite or PostgreSQL. */
+export type MetaDb = SyncDb;
 
 export type JobStatus = 'submitted' | 'executing' | 'completed' | 'aborted' | 'cancelled' | 'error';
 export type BatchStatus = 'pending' | 'executing' | 'completed' | 'aborted' | 'deleted_notallowed';
@@ -84,53 +84,16 @@ export interface StagedResult {
 export type NewJob = Omit<JobRow, 'ord'>;
 export type NewBatch = Omit<BatchRow, 'fileIds' | 'staged'>;
 
-const statements = new WeakMap<MetaDb, Map<string, Database.Statement>>();
-
-/** A prepared statement, prepared once per connection. */
-export function prep(db: MetaDb, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) {
-    cache = new Map();
-    statements.set(db, cache);
-  }
-  let s = cache.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    cache.set(sql, s);
-  }
-  return s;
-}
-
 /**
- * Runs `fn` in a transaction that takes the write lock at once (BEGIN IMMEDIATE), so a read-then-write
- * (a claim, a limit check) cannot interleave with another connection's.
+ * Runs `fn` in a transaction that takes the write lock at once on SQLite (BEGIN IMMEDIATE), so a
+ * read-then-write (a claim, a limit check) cannot interleave with another connection's. On PostgreSQL
+ * the statements inside lock what they must (row locks, advisory locks, the unique index).
  */
 export function immediate<T>(db: MetaDb, fn: () => T): T {
-  return db.transaction(fn).immediate();
+  return db.transaction(fn, 'immediate');
 }
 
-/**
- * Opens the job tables of a meta database (creating them when needed) on a connection of its own.
- * @example const db = openMetaJobs(join(dataDir, 'meta.sqlite'));
- */
-export function openMetaJobs(file: string): MetaDb {
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    db.pragma('foreign_keys = ON');
-    db.transaction(() => {
-      for (const sql of META_JOBS_DDL) db.exec(sql);
-    }).immediate();
-    return db;
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-}
-
-export type Raw = Record<string, unknown>;
+export type Raw = Row;
 
 const bool = (v: unknown): boolean => v === 1;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -206,15 +169,15 @@ const INSERT_JOB = `INSERT INTO jobs (id, tenant_id, session_key, stateful, stat
   @attempts, @snapshotSeq, @notifyState)`;
 
 const INSERT_BATCH = `INSERT INTO batches (id, job_id, position, name, query, language, api_version, deleted,
-  convert_to_currencies, full, after_seq, record_count, status, message, segmented)
+  convert_to_currencies, "full", after_seq, record_count, status, message, segmented)
   VALUES (@id, @jobId, @position, @name, @query, @language, @apiVersion, @deleted, @convertToCurrencies, @full,
   @afterSeq, @recordCount, @status, @message, @segmented)`;
 
 const flag = (b: boolean): number => (b ? 1 : 0);
 
-/** Inserts a job and its batches; call inside a transaction. */
+/** Inserts a job and its batches; call inside a transaction. A runnable job is announced on commit. */
 export function insertJob(db: MetaDb, job: NewJob, batches: readonly NewBatch[]): void {
-  prep(db, INSERT_JOB).run({
+  db.prepare(INSERT_JOB).run({
     ...job,
     stateful: flag(job.stateful),
     useLastCompleted: flag(job.useLastCompleted),
@@ -223,7 +186,7 @@ export function insertJob(db: MetaDb, job: NewJob, batches: readonly NewBatch[])
     segments: flag(job.segments),
   });
   for (const b of batches) {
-    prep(db, INSERT_BATCH).run({
+    db.prepare(INSERT_BATCH).run({
       ...b,
       deleted: b.deleted ? JSON.stringify(b.deleted) : null,
       convertToCurrencies: b.convertToCurrencies ? JSON.stringify(b.convertToCurrencies) : null,
@@ -231,11 +194,12 @@ export function insertJob(db: MetaDb, job: NewJob, batches: readonly NewBatch[])
       segmented: flag(b.segmented),
     });
   }
+  if (job.status === 'submitted') announceJobs(db);
 }
 
 /** A job of a tenant by id; another tenant's job is not found. */
 export function jobById(db: MetaDb, tenantId: string, id: string): JobRow | undefined {
-  const r = prep(db, 'SELECT * FROM jobs WHERE id = ? AND tenant_id = ?').get(id, tenantId) as
+  const r = db.prepare('SELECT * FROM jobs WHERE id = ? AND tenant_id = ?').get(id, tenantId) as
     | Raw
     | undefined;
   return r && toJob(r);
@@ -243,17 +207,18 @@ export function jobById(db: MetaDb, tenantId: string, id: string): JobRow | unde
 
 /** A job by id whatever its tenant (the queue's own bookkeeping). */
 export function jobByIdAnyTenant(db: MetaDb, id: string): JobRow | undefined {
-  const r = prep(db, 'SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
+  const r = db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
   return r && toJob(r);
 }
 
 /** The batches of a job in array order, each with its published file ids. */
 export function batchesOf(db: MetaDb, jobId: string): BatchRow[] {
-  const rows = prep(db, 'SELECT * FROM batches WHERE job_id = ? ORDER BY position').all(jobId) as Raw[];
-  const files = prep(
-    db,
-    'SELECT f.batch_id, f.id FROM files f JOIN batches b ON b.id = f.batch_id WHERE b.job_id = ? ORDER BY f.batch_id, f.part',
-  ).all(jobId) as { batch_id: string; id: string }[];
+  const rows = db.prepare('SELECT * FROM batches WHERE job_id = ? ORDER BY position').all(jobId) as Raw[];
+  const files = db
+    .prepare(
+      'SELECT f.batch_id, f.id FROM files f JOIN batches b ON b.id = f.batch_id WHERE b.job_id = ? ORDER BY f.batch_id, f.part',
+    )
+    .all(jobId) as { batch_id: string; id: string }[];
   const byBatch = new Map<string, string[]>();
   for (const f of files) {
     const list = byBatch.get(f.batch_id) ?? [];
@@ -265,10 +230,10 @@ export function batchesOf(db: MetaDb, jobId: string): BatchRow[] {
 
 /** Jobs of a tenant in one mode that are `submitted` or `executing`. */
 export function countActiveJobs(db: MetaDb, tenantId: string, stateful: boolean): number {
-  return prep(
-    db,
-    "SELECT count(*) FROM jobs WHERE tenant_id = ? AND stateful = ? AND status IN ('submitted', 'executing')",
-  )
+  return db
+    .prepare(
+      "SELECT count(*) FROM jobs WHERE tenant_id = ? AND stateful = ? AND status IN ('submitted', 'executing')",
+    )
     .pluck()
     .get(tenantId, flag(stateful)) as number;
 }
@@ -280,19 +245,22 @@ export function setBatchStatus(
   status: BatchStatus,
   message?: string | null,
 ): void {
-  if (message === undefined) prep(db, 'UPDATE batches SET status = ? WHERE id = ?').run(status, batchId);
-  else prep(db, 'UPDATE batches SET status = ?, message = ? WHERE id = ?').run(status, message, batchId);
+  if (message === undefined) db.prepare('UPDATE batches SET status = ? WHERE id = ?').run(status, batchId);
+  else db.prepare('UPDATE batches SET status = ?, message = ? WHERE id = ?').run(status, message, batchId);
 }
 
 /** Records what a batch of a running job produced, to publish when the job ends. */
 export function stageBatch(db: MetaDb, batchId: string, staged: StagedResult): void {
-  prep(db, 'UPDATE batches SET staged = ? WHERE id = ?').run(JSON.stringify(staged), batchId);
+  db.prepare('UPDATE batches SET staged = ? WHERE id = ?').run(JSON.stringify(staged), batchId);
 }
 
 /** File ids staged by batches of jobs not yet finished (not orphans, though not listed yet). */
 export function stagedFileIds(db: MetaDb): Set<string> {
   const ids = new Set<string>();
-  for (const s of prep(db, 'SELECT staged FROM batches WHERE staged IS NOT NULL').pluck().all() as string[]) {
+  for (const s of db
+    .prepare('SELECT staged FROM batches WHERE staged IS NOT NULL')
+    .pluck()
+    .all() as string[]) {
     for (const f of (JSON.parse(s) as StagedResult).files) ids.add(f.id);
   }
   return ids;
@@ -301,7 +269,7 @@ export function stagedFileIds(db: MetaDb): Set<string> {
 /** Marks that a job's end was (or is being) notified; returns false when it already was. */
 export function markNotified(db: MetaDb, jobId: string, state: string): boolean {
   return (
-    prep(db, 'UPDATE jobs SET notify_state = ? WHERE id = ? AND notify_state IS NULL').run(state, jobId)
+    db.prepare('UPDATE jobs SET notify_state = ? WHERE id = ? AND notify_state IS NULL').run(state, jobId)
       .changes === 1
   );
 }

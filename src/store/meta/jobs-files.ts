@@ -1,5 +1,5 @@
-import type { DeletedSpec, MetaDb, ResultFormat } from './meta-jobs.ts';
-import { prep } from './meta-jobs.ts';
+import type { DeletedSpec, MetaDb, ResultFormat } from './jobs.ts';
+import { byteOrder } from './sql.ts';
 
 /** Result files, stateful sessions and idempotency keys. Each runs inside the caller's transaction. */
 
@@ -18,8 +18,7 @@ export interface FileRow {
 }
 
 export function insertFile(db: MetaDb, f: FileRow): void {
-  prep(
-    db,
+  db.prepare(
     `INSERT INTO files (id, tenant_id, job_id, batch_id, part, format, encrypted, rows, bytes, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -38,7 +37,7 @@ export function insertFile(db: MetaDb, f: FileRow): void {
 
 /** A tenant's file by id; another tenant's file is not found. */
 export function fileById(db: MetaDb, tenantId: string, id: string): FileRow | undefined {
-  const r = prep(db, 'SELECT * FROM files WHERE id = ? AND tenant_id = ?').get(id, tenantId) as
+  const r = db.prepare('SELECT * FROM files WHERE id = ? AND tenant_id = ?').get(id, tenantId) as
     | Record<string, unknown>
     | undefined;
   if (!r) return undefined;
@@ -59,7 +58,7 @@ export function fileById(db: MetaDb, tenantId: string, id: string): FileRow | un
 /** Files created before `before`: tenant and id of each. */
 export function filesCreatedBefore(db: MetaDb, before: number): { tenantId: string; id: string }[] {
   return (
-    prep(db, 'SELECT tenant_id, id FROM files WHERE created_at < ?').all(before) as {
+    db.prepare('SELECT tenant_id, id FROM files WHERE created_at < ?').all(before) as {
       tenant_id: string;
       id: string;
     }[]
@@ -67,41 +66,45 @@ export function filesCreatedBefore(db: MetaDb, before: number): { tenantId: stri
 }
 
 export function deleteFileRow(db: MetaDb, id: string): void {
-  prep(db, 'DELETE FROM files WHERE id = ?').run(id);
+  db.prepare('DELETE FROM files WHERE id = ?').run(id);
 }
 
 /** Files of finished jobs submitted before `before` (removed with their jobs). */
 export function filesOfJobsBefore(db: MetaDb, before: number): { tenantId: string; id: string }[] {
   return (
-    prep(
-      db,
-      `SELECT tenant_id, id FROM files WHERE job_id IN (SELECT id FROM jobs WHERE submitted_at < ?
+    db
+      .prepare(
+        `SELECT tenant_id, id FROM files WHERE job_id IN (SELECT id FROM jobs WHERE submitted_at < ?
          AND status IN ('completed', 'aborted', 'cancelled', 'error'))`,
-    ).all(before) as { tenant_id: string; id: string }[]
+      )
+      .all(before) as { tenant_id: string; id: string }[]
   ).map((r) => ({ tenantId: r.tenant_id, id: r.id }));
 }
 
 /** Whether a file id is listed (whatever its tenant). */
 export function fileListed(db: MetaDb, id: string): boolean {
-  return prep(db, 'SELECT 1 FROM files WHERE id = ?').get(id) !== undefined;
+  return db.prepare('SELECT 1 FROM files WHERE id = ?').get(id) !== undefined;
 }
 
 /** Drops finished jobs submitted before `before`, with their batches and file rows; returns how many. */
 export function deleteJobsBefore(db: MetaDb, before: number): number {
-  prep(
-    db,
+  db.prepare(
     `DELETE FROM files WHERE job_id IN (SELECT id FROM jobs WHERE submitted_at < ?
        AND status IN ('completed', 'aborted', 'cancelled', 'error'))`,
   ).run(before);
-  return prep(
-    db,
-    "DELETE FROM jobs WHERE submitted_at < ? AND status IN ('completed', 'aborted', 'cancelled', 'error')",
-  ).run(before).changes;
+  return db
+    .prepare(
+      "DELETE FROM jobs WHERE submitted_at < ? AND status IN ('completed', 'aborted', 'cancelled', 'error')",
+    )
+    .run(before).changes;
 }
 
 /** Every tenant the job tables know of: those with a job record or a stateful session. */
 export function knownTenantIds(db: MetaDb): string[] {
-  return prep(db, 'SELECT tenant_id FROM jobs UNION SELECT tenant_id FROM sessions ORDER BY 1')
+  return db
+    .prepare(
+      `SELECT tenant_id FROM (SELECT tenant_id FROM jobs UNION SELECT tenant_id FROM sessions) t ORDER BY tenant_id${byteOrder(db)}`,
+    )
     .pluck()
     .all() as string[];
 }
@@ -127,10 +130,11 @@ export function sessionOf(
   partner: string,
   project: string,
 ): SessionRow | undefined {
-  const r = prep(
-    db,
-    'SELECT cursor_seq, last_job_id, last_completed_at FROM sessions WHERE tenant_id = ? AND partner = ? AND project = ?',
-  ).get(tenantId, partner, project) as
+  const r = db
+    .prepare(
+      'SELECT cursor_seq, last_job_id, last_completed_at FROM sessions WHERE tenant_id = ? AND partner = ? AND project = ?',
+    )
+    .get(tenantId, partner, project) as
     | { cursor_seq: number; last_job_id: string; last_completed_at: number }
     | undefined;
   return r && { cursorSeq: r.cursor_seq, lastJobId: r.last_job_id, lastCompletedAt: r.last_completed_at };
@@ -142,10 +146,11 @@ export function sessionQueries(
   partner: string,
   project: string,
 ): Map<string, SessionQueryRow> {
-  const rows = prep(
-    db,
-    'SELECT name, query, deleted_spec, cursor_seq FROM session_queries WHERE tenant_id = ? AND partner = ? AND project = ?',
-  ).all(tenantId, partner, project) as {
+  const rows = db
+    .prepare(
+      'SELECT name, query, deleted_spec, cursor_seq FROM session_queries WHERE tenant_id = ? AND partner = ? AND project = ?',
+    )
+    .all(tenantId, partner, project) as {
     name: string;
     query: string;
     deleted_spec: string | null;
@@ -172,8 +177,7 @@ export function advanceSession(
   project: string,
   s: SessionRow,
 ): void {
-  prep(
-    db,
+  db.prepare(
     `INSERT INTO sessions (tenant_id, partner, project, cursor_seq, last_job_id, last_completed_at)
      VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id, partner, project) DO UPDATE SET cursor_seq = excluded.cursor_seq,
@@ -188,8 +192,7 @@ export function saveSessionQuery(
   project: string,
   q: SessionQueryRow,
 ): void {
-  prep(
-    db,
+  db.prepare(
     `INSERT INTO session_queries (tenant_id, partner, project, name, query, deleted_spec, cursor_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id, partner, project, name) DO UPDATE SET query = excluded.query,
@@ -212,10 +215,11 @@ export function idempotencyKey(
   key: string,
   since: number,
 ): { jobId: string; bodyHash: string } | undefined {
-  const r = prep(
-    db,
-    'SELECT job_id, body_hash FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND created_at >= ?',
-  ).get(tenantId, key, since) as { job_id: string; body_hash: string } | undefined;
+  const r = db
+    .prepare(
+      'SELECT job_id, body_hash FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND created_at >= ?',
+    )
+    .get(tenantId, key, since) as { job_id: string; body_hash: string } | undefined;
   return r && { jobId: r.job_id, bodyHash: r.body_hash };
 }
 
@@ -227,8 +231,7 @@ export function saveIdempotencyKey(
   jobId: string,
   now: number,
 ): void {
-  prep(
-    db,
+  db.prepare(
     `INSERT INTO idempotency_keys (tenant_id, key, body_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id, key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id,
        created_at = excluded.created_at`,
@@ -236,5 +239,5 @@ export function saveIdempotencyKey(
 }
 
 export function deleteIdempotencyKeysBefore(db: MetaDb, before: number): number {
-  return prep(db, 'DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
+  return db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
 }

@@ -1,4 +1,5 @@
-import { type JobRow, type JobStatus, type MetaDb, prep, type Raw, toJob } from './meta-jobs.ts';
+import type { BindValue } from '../db.ts';
+import { type JobRow, type JobStatus, type MetaDb, type Raw, toJob } from './jobs.ts';
 
 /** Which jobs of a tenant to list; every field given narrows the list. */
 export interface JobListQuery {
@@ -23,13 +24,16 @@ export function listJobRows(db: MetaDb, q: JobListQuery): JobRow[] {
   if (q.status !== undefined) where.push('status = @status');
   if (q.partner !== undefined) where.push('partner = @partner');
   if (q.project !== undefined) where.push('project = @project');
-  if (q.name !== undefined) where.push("instr(lower(coalesce(name, '')), lower(@name)) > 0");
+  if (q.name !== undefined) {
+    const position = db.dialect === 'postgres' ? 'strpos' : 'instr';
+    where.push(`${position}(lower(coalesce(name, '')), lower(CAST(@name AS TEXT))) > 0`);
+  }
   const sql = `SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY submitted_at DESC, ord DESC LIMIT @limit`;
-  const params: Record<string, unknown> = { tenantId: q.tenantId, since: q.since, limit: q.limit };
+  const params: Record<string, BindValue> = { tenantId: q.tenantId, since: q.since, limit: q.limit };
   for (const key of ['status', 'partner', 'project', 'name'] as const) {
     if (q[key] !== undefined) params[key] = q[key];
   }
-  return (prep(db, sql).all(params) as Raw[]).map(toJob);
+  return (db.prepare(sql).all(params) as Raw[]).map(toJob);
 }
 
 /**
@@ -37,7 +41,7 @@ export function listJobRows(db: MetaDb, q: JobListQuery): JobRow[] {
  * @example jobCountsByStatus(db).get('submitted') // jobs waiting in the queue
  */
 export function jobCountsByStatus(db: MetaDb): Map<JobStatus, number> {
-  const rows = prep(db, 'SELECT status, count(*) AS n FROM jobs GROUP BY status').all() as {
+  const rows = db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status').all() as {
     status: JobStatus;
     n: number;
   }[];
