@@ -32,10 +32,15 @@ function batchRow(job: Record<string, unknown>, b: BatchView): Html {
 </tr>`;
 }
 
+/** Sends DELETE to the page's own address, holding the page's reloads until it is answered. */
 const CANCEL_SCRIPT = `document.getElementById('cancel').addEventListener('click', async (e) => {
   e.target.disabled = true;
-  await fetch(location.pathname, { method: 'DELETE' });
-  location.reload();
+  window.openaquaHoldRefresh = true;
+  try {
+    await fetch(location.pathname, { method: 'DELETE' });
+  } finally {
+    location.reload();
+  }
 });`;
 
 /**

@@ -3,6 +3,23 @@ import { Html, html } from './html.ts';
 /** Seconds between reloads of a page that shows a running job. */
 export const REFRESH_SECONDS = 3;
 
+/**
+ * Reloads the page every REFRESH_SECONDS, except while the filter form has the focus or holds edits
+ * not yet submitted (a reload would throw them away) and once a script sets `openaquaHoldRefresh`
+ * (the Cancel button does, so that no reload can cut its request short). Without scripts the
+ * `<noscript>` meta refresh reloads instead.
+ */
+const REFRESH_SCRIPT = `document.addEventListener('DOMContentLoaded', () => {
+  const form = document.querySelector('form.filters');
+  let edited = false;
+  if (form) form.addEventListener('input', () => { edited = true; });
+  setInterval(() => {
+    if (window.openaquaHoldRefresh || edited) return;
+    if (form && form.contains(document.activeElement)) return;
+    location.reload();
+  }, ${REFRESH_SECONDS * 1000});
+});`;
+
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d232b; }
 h1 { font-size: 1.3rem; } h1 a { color: inherit; text-decoration: none; }
@@ -19,7 +36,7 @@ dt { color: #5c6670; }
 `;
 
 /**
- * A whole Finder page: title, style, and a meta refresh while something on it still runs.
+ * A whole Finder page: title, style, and a reload every few seconds while something on it still runs.
  * @example page({ title: 'Jobs', refresh: true, body: html`<p>…</p>` }).text
  */
 export function page(opts: { title: string; refresh: boolean; body: Html }): Html {
@@ -28,7 +45,12 @@ export function page(opts: { title: string; refresh: boolean; body: Html }): Htm
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${opts.refresh ? html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}
+${
+  opts.refresh
+    ? html`<noscript><meta http-equiv="refresh" content="${REFRESH_SECONDS}"></noscript>
+<script>${new Html(REFRESH_SCRIPT)}</script>`
+    : ''
+}
 <title>${opts.title} · openaqua Job Finder</title>
 <style>${new Html(STYLE)}</style>
 </head>
