@@ -1,16 +1,22 @@
 import { resolveSetting } from '../config.ts';
 import type { TenantStore } from '../store/index.ts';
+import { type StoreLocation, storeLocation } from '../store/location.ts';
 import { openTenantRegistry, type Tenant, TenantError, type TenantRegistry } from '../tenants/index.ts';
 
+/** Where a command's data lives: `--data`, and `--database-url` when given (flags, then environment). */
+export function locationOf(flags: Record<string, unknown>): StoreLocation {
+  return storeLocation(resolveSetting('dataDir', flags), resolveSetting('databaseUrl', flags));
+}
+
 /**
- * Runs `fn` with the tenant registry of the command's data directory, closing it afterwards.
+ * Runs `fn` with the tenant registry of the command's store, closing it afterwards.
  * @example await withRegistry(flags, (r) => r.listTenants());
  */
 export async function withRegistry<T>(
   flags: Record<string, unknown>,
   fn: (registry: TenantRegistry) => T | Promise<T>,
 ): Promise<T> {
-  const registry = openTenantRegistry({ dataDir: resolveSetting('dataDir', flags) });
+  const registry = openTenantRegistry({ location: locationOf(flags) });
   try {
     return await fn(registry);
   } finally {

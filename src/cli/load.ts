@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .command('load <tenant> <object> <file>')
     .description('create or update records of one object from a CSV file (upsert by Id; all or nothing)')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (tenantName: string, objectName: string, file: string, flags: Record<string, unknown>) => {
       const object = getObject(objectName);
       if (!object) {

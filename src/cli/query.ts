@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .option('--null <text>', 'written for null values (nullReplacement)')
     .option('--utc', 'datetimes with a ±hhmm offset (dateTimeUtc)')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (tenantName: string, text: string, flags: Record<string, unknown>) => {
       let query: ReturnType<typeof analyze>;
       try {

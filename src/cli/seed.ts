@@ -27,6 +27,7 @@ export function register(program: Command): void {
       wholeNumber,
     )
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (name: string, flags: Record<string, unknown>) => {
       await withRegistry(flags, (registry) => {
         const tenant = registry.findTenant(name);

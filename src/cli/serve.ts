@@ -5,6 +5,7 @@ import { buildApp } from '../api/index.ts';
 import { type Config, type ConfigKey, resolveConfig, settingOption } from '../config.ts';
 import { createJobService, type JobService } from '../jobs/index.ts';
 import { seedTenant } from '../seed/index.ts';
+import { storeLocation } from '../store/location.ts';
 import { openTenantRegistry, type TenantCredentials, type TenantRegistry } from '../tenants/index.ts';
 import { credentialsText } from './tenant.ts';
 
@@ -58,7 +59,8 @@ function baseUrl(app: FastifyInstance): string {
  * @example const server = await startServer(resolveConfig({ port: '0' })); await server.close();
  */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const tenants = openTenantRegistry({ dataDir: config.dataDir });
+  const location = storeLocation(config.dataDir, config.databaseUrl);
+  const tenants = openTenantRegistry({ location });
   const demo = tenants.isEmpty() ? await createDemoTenant(tenants, config.demoAccounts) : undefined;
   // Errors with no request to answer (a failed notification, a crashed worker) go to the server log.
   let report = (err: unknown) => console.error(err);

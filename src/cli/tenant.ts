@@ -1,13 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { resolveSetting, settingOption } from '../config.ts';
-import {
-  openTenantRegistry,
-  type Tenant,
-  type TenantCredentials,
-  TenantError,
-  type TenantRegistry,
-} from '../tenants/index.ts';
+import { settingOption } from '../config.ts';
+import { type Tenant, type TenantCredentials, TenantError } from '../tenants/index.ts';
+import { withRegistry } from './context.ts';
 
 function onOff(raw: string): boolean {
   const v = raw.toLowerCase();
@@ -73,16 +68,6 @@ async function pgpKeyCommand(name: string, file: string | undefined, flags: Reco
   }
 }
 
-/** Runs `fn` with the registry of the command's data directory, closing it after. */
-async function withRegistry<T>(flags: Record<string, unknown>, fn: (r: TenantRegistry) => T | Promise<T>) {
-  const registry = openTenantRegistry({ dataDir: resolveSetting('dataDir', flags) });
-  try {
-    return await fn(registry);
-  } finally {
-    registry.close();
-  }
-}
-
 /**
  * `openaqua tenant create|set|list|pgp-key`: tenants, their credentials and their PGP key.
  * @example register(program); // openaqua tenant create acme --json
@@ -99,6 +84,7 @@ export function register(program: Command): void {
     .option('--segments <on|off>', 'split stateful full loads into segment files', onOff)
     .option('--json', 'print {"tenant","username","password","clientId","clientSecret"}')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (name: string, flags: Record<string, unknown>) => {
       const { tenant: created, credentials } = await withRegistry(flags, (r) =>
         r.createTenant({
@@ -119,6 +105,7 @@ export function register(program: Command): void {
     .option('--segments <on|off>', 'split stateful full loads into segment files', onOff)
     .option('--time-zone <zone>', 'IANA time zone of the tenant')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (name: string, flags: Record<string, unknown>) => {
       const updated = await withRegistry(flags, (r) =>
         r.updateTenant(name, {
@@ -137,6 +124,7 @@ export function register(program: Command): void {
     .option('--remove', 'drop the tenant\'s key (encrypted:"pgp" jobs are then refused)')
     .option('--json', 'print {"tenant","fingerprint","userIds"}')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(pgpKeyCommand);
 
   tenant
@@ -144,6 +132,7 @@ export function register(program: Command): void {
     .description('list tenants')
     .option('--json', 'print a JSON array')
     .addOption(settingOption('dataDir'))
+    .addOption(settingOption('databaseUrl'))
     .action(async (flags: Record<string, unknown>) => {
       const list = await withRegistry(flags, (r) => r.listTenants());
       if (flags.json) console.log(JSON.stringify(list));
