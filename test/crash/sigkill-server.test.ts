@@ -279,7 +279,16 @@ describe('SIGKILL during exports, then restart', () => {
       // while the restarted server runs the jobs over.
       const killsThisRound = random() < 0.3 ? 2 : 1;
       for (let k = 0; k < killsThisRound; k++) {
-        await sleep(Math.floor(random() * 1200));
+        // From the moment a job runs (a busy machine may take seconds to get there), a random delay.
+        for (let i = 0; i < 300; i++) {
+          const states = await Promise.all(
+            [bulk.id, session.id].map((id) => api('GET', `/v1/batch-query/jobs/${id}`)),
+          );
+          if (states.some((j) => j.status === 'executing') || states.every((j) => j.status !== 'submitted'))
+            break;
+          await sleep(20);
+        }
+        await sleep(Math.floor(random() * 700));
         await ended(server!.child, 'SIGKILL');
         kills++;
         if (temporaryFiles(dir).length > 0) midExport++;
