@@ -6,6 +6,11 @@ export const MAX_QUERIES_PER_JOB = 50;
 export const MAX_QUERY_LENGTH = 20_000;
 /** Conditions in one ZOQL where clause. */
 export const MAX_ZOQL_CONDITIONS = 200;
+/**
+ * Levels a query may nest: parentheses and `not`s in a where or having clause, calls in function
+ * arguments. And/or chains are held balanced, so they add only the logarithm of their length on top.
+ */
+export const MAX_NESTING_DEPTH = 100;
 /** Fields in an Export ZOQL group by. */
 export const MAX_GROUP_BY_FIELDS = 5;
 /** Characters in a job name. */

@@ -73,6 +73,10 @@ export interface LikeNode extends Position {
   readonly negated: boolean;
 }
 
+/**
+ * `left and right`, `left or right`, at the position of the operator. A chain `a or b or c ...` is
+ * held balanced: it nests log2(n) deep, not n.
+ */
 export interface LogicalNode extends Position {
   readonly kind: 'and' | 'or';
   readonly left: ConditionNode;

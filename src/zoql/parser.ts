@@ -1,5 +1,5 @@
 import { QueryError } from '../errors.ts';
-import { MAX_QUERY_LENGTH, MAX_ZOQL_CONDITIONS } from '../limits.ts';
+import { MAX_NESTING_DEPTH, MAX_QUERY_LENGTH, MAX_ZOQL_CONDITIONS } from '../limits.ts';
 import type {
   ComparisonOp,
   ConditionNode,
@@ -72,9 +72,37 @@ function describe(t: Token): string {
   }
 }
 
+/**
+ * The operands `lo..hi` of an and/or chain as a balanced tree: `ops[j]` stands between operands j
+ * and j + 1. And and or are associative (in SQL's three-valued logic too), so the shape changes no
+ * result, and a chain of n conditions nests log2(n) deep, not n.
+ */
+function balanced(
+  kind: 'and' | 'or',
+  operands: readonly ConditionNode[],
+  ops: readonly Token[],
+  lo: number,
+  hi: number,
+): ConditionNode {
+  if (lo === hi) return operands[lo]!;
+  const mid = (lo + hi) >>> 1;
+  const op = ops[mid]!;
+  return {
+    kind,
+    left: balanced(kind, operands, ops, lo, mid),
+    right: balanced(kind, operands, ops, mid + 1, hi),
+    line: op.line,
+    column: op.column,
+  };
+}
+
 class Parser {
   private i = 0;
   private conditions = 0;
+  /** Parentheses and `not`s of a condition open around the current token. */
+  private depth = 0;
+  /** Function calls open around the current token. */
+  private callDepth = 0;
   private readonly zoql: boolean;
 
   constructor(
@@ -94,6 +122,16 @@ class Parser {
 
   private fail(reason: string, at: Position = this.t): never {
     throw new QueryError(reason, at.line, at.column);
+  }
+
+  /**
+   * Refuses a level of nesting past the limit, at the token `at` that opens it. This keeps the
+   * recursion of this parser, of the analyzer and of the compiled SQL shallow, whatever the input.
+   */
+  private checkDepth(depth: number, at: Token, what: 'conditions' | 'function calls'): void {
+    if (depth > MAX_NESTING_DEPTH) {
+      this.fail(`${what} are nested more than ${MAX_NESTING_DEPTH} levels deep`, at);
+    }
   }
 
   private isWord(word: string, t: Token = this.t): boolean {
@@ -223,6 +261,7 @@ class Parser {
     const t = this.t;
     if (t.kind === 'word' && !RESERVED.has(t.lower) && this.isOp('(', this.peek())) {
       if (this.zoql) this.fail('ZOQL has no functions');
+      this.checkDepth(++this.callDepth, t, 'function calls');
       this.i += 2;
       const distinctToken = this.acceptWord('distinct');
       const distinct = distinctToken ? { line: distinctToken.line, column: distinctToken.column } : undefined;
@@ -234,6 +273,7 @@ class Parser {
         arg = this.expr();
       }
       this.expectOp(')');
+      this.callDepth--;
       return { kind: 'call', name: t.text, distinct, arg, line: t.line, column: t.column };
     }
     return this.name();
@@ -276,37 +316,41 @@ class Parser {
   }
 
   private condition(): ConditionNode {
-    let left = this.conjunction();
-    while (this.isWord('or')) {
-      const op = this.tokens[this.i++]!;
-      const right = this.conjunction();
-      left = { kind: 'or', left, right, line: op.line, column: op.column };
-    }
-    return left;
+    return this.chain('or', () => this.conjunction());
   }
 
   private conjunction(): ConditionNode {
-    let left = this.negation();
-    while (this.isWord('and')) {
-      const op = this.tokens[this.i++]!;
-      const right = this.negation();
-      left = { kind: 'and', left, right, line: op.line, column: op.column };
+    return this.chain('and', () => this.negation());
+  }
+
+  /** `a or b or c ...` (or and): read in a loop, held as a balanced tree. */
+  private chain(kind: 'and' | 'or', operand: () => ConditionNode): ConditionNode {
+    const operands = [operand()];
+    const ops: Token[] = [];
+    while (this.isWord(kind)) {
+      ops.push(this.tokens[this.i++]!);
+      operands.push(operand());
     }
-    return left;
+    return balanced(kind, operands, ops, 0, operands.length - 1);
   }
 
   private negation(): ConditionNode {
     const t = this.t;
     if (this.isWord('not')) {
       if (this.zoql) this.fail("ZOQL has no 'not': use '!=' or reverse the comparison");
+      this.checkDepth(++this.depth, t, 'conditions');
       this.i++;
-      return { kind: 'not', operand: this.negation(), line: t.line, column: t.column };
+      const operand = this.negation();
+      this.depth--;
+      return { kind: 'not', operand, line: t.line, column: t.column };
     }
     if (this.isOp('(')) {
       if (this.zoql) this.fail('ZOQL has no parentheses in a where clause; and binds tighter than or');
+      this.checkDepth(++this.depth, t, 'conditions');
       this.i++;
       const inner = this.condition();
       this.expectOp(')');
+      this.depth--;
       return inner;
     }
     return this.predicate();
