@@ -125,6 +125,17 @@ describe('an export snapshot on PostgreSQL', { skip: 'skip' in pg ? pg.skip : fa
     });
   });
 
+  it('replaces an idle connection the server ended', async () => {
+    await reader.snapshot(async () => undefined);
+    const ended = await tenant.client.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'openaqua export' AND datname = current_database()",
+    );
+    assert.ok(ended.rowCount! > 0);
+    await reader.snapshot(async (snap) => {
+      assert.equal((await allRows(snap.rows({ sql: 'SELECT ?', params: ['ok'] })))[0]?.[0], 'ok');
+    });
+  });
+
   it('stops a read waiting on the database when aborted, and the next snapshot works', {
     timeout: 60_000,
   }, async () => {

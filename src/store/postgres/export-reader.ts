@@ -12,6 +12,9 @@ import { rewritePlaceholders } from './placeholders.ts';
 /** The last change sequence number committed, as the tenant store's snapshots read it first. */
 const CURRENT_SEQ = 'SELECT "seq" FROM "_change_counter" WHERE "id" = 1';
 
+/** How export connections show in pg_stat_activity. */
+const APPLICATION = 'openaqua export';
+
 /** Idle connections a reader keeps for its next snapshots. */
 const IDLE_CLIENTS = 1;
 
@@ -200,12 +203,14 @@ export class PgExportReader implements ExportReader {
   }
 
   private async connect(): Promise<Conn> {
-    const client = new pg.Client({ connectionString: this.url, types: TYPES });
+    const client = new pg.Client({ connectionString: this.url, types: TYPES, application_name: APPLICATION });
     const conn: Conn = { client, broken: false };
     // A connection that fails while idle or mid-read is retired; the read in flight reports the error.
-    client.on('error', () => {
+    const retire = () => {
       conn.broken = true;
-    });
+    };
+    client.on('error', retire);
+    client.on('end', retire);
     await client.connect();
     try {
       await client.query(sessionSql(this.schema));
@@ -246,14 +251,30 @@ export class PgExportReader implements ExportReader {
     return known;
   }
 
+  /** Starts the snapshot's transaction and reads its seq; a failing idle connection is replaced once. */
+  private async begin(): Promise<{ conn: Conn; seq: number }> {
+    for (let tries = 0; ; tries++) {
+      const reused = this.idle.length > 0;
+      const conn = await this.acquire();
+      try {
+        await conn.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const r = await conn.client.query({ text: CURRENT_SEQ, rowMode: 'array' });
+        return { conn, seq: Number(r.rows[0]?.[0] ?? 0) };
+      } catch (e) {
+        // A connection kept idle may have been ended by the server meanwhile: try once on a new one.
+        conn.broken ||= reused;
+        await this.end(conn, undefined, 'ROLLBACK');
+        if (!reused || tries > 0) throw e;
+      }
+    }
+  }
+
   async snapshot<T>(fn: (snap: ExportSnapshot) => Promise<T>): Promise<T> {
-    const conn = await this.acquire();
+    const { conn, seq } = await this.begin();
     let snap: PgExportSnapshot | undefined;
     let result: T;
     try {
-      await conn.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const r = await conn.client.query({ text: CURRENT_SEQ, rowMode: 'array' });
-      snap = new PgExportSnapshot(conn, this, Number(r.rows[0]?.[0] ?? 0), Date.now());
+      snap = new PgExportSnapshot(conn, this, seq, Date.now());
       result = await fn(snap);
     } catch (e) {
       await this.end(conn, snap, 'ROLLBACK');
