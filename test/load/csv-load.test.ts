@@ -24,7 +24,7 @@ describe('CSV loading', () => {
       assert.deepEqual(
         query(
           store,
-          'SELECT "Name", "Balance", "AutoPay", "CreatedDate", "LastInvoiceDate" FROM "Account" ORDER BY "Name"',
+          'SELECT "Name", CAST("Balance" AS DOUBLE PRECISION), "AutoPay", "CreatedDate", "LastInvoiceDate" FROM "Account" ORDER BY "Name"',
         ),
         [
           ['Acme, "Inc"\nsecond line', 77.86, 1, Date.UTC(2024, 2, 10, 10, 30), '2024-02-29'],
@@ -49,7 +49,10 @@ describe('CSV loading', () => {
         updated: 0,
       });
       assert.deepEqual(
-        query(store, 'SELECT "Id", "ChargeAmount", "ChargeName", "ChargeDate" FROM "InvoiceItem"'),
+        query(
+          store,
+          'SELECT "Id", CAST("ChargeAmount" AS DOUBLE PRECISION), "ChargeName", "ChargeDate" FROM "InvoiceItem"',
+        ),
         [[A, -11095, 'Fee, "x"', Date.UTC(2024, 0, 1, 8)]],
       );
     } finally {

@@ -1,16 +1,20 @@
 import { objects } from '../../src/schema/index.ts';
-import type { SqliteTenantStore } from '../../src/store/index.ts';
+import type { TenantDataStore } from '../../src/store/index.ts';
 
 export type Rows = Map<string, Record<string, unknown>>;
 
 /** Every live row of every object by Id, with all fields (tracking columns left out). */
-export function dump(store: SqliteTenantStore): Map<string, Rows> {
+export function dump(store: TenantDataStore): Map<string, Rows> {
   return store.snapshot((snap) => {
     const out = new Map<string, Rows>();
     for (const o of objects) {
       const names = o.fields.map((f) => f.name);
       const rows: Rows = new Map();
-      const sql = `SELECT ${names.map((n) => `"${n}"`).join(', ')} FROM "${o.name}" WHERE "_deleted_at" IS NULL ORDER BY "Id"`;
+      // Decimals as the number SQLite gives (PostgreSQL gives NUMERIC as text).
+      const columns = o.fields.map((f) =>
+        f.type === 'decimal' ? `CAST("${f.name}" AS DOUBLE PRECISION)` : `"${f.name}"`,
+      );
+      const sql = `SELECT ${columns.join(', ')} FROM "${o.name}" WHERE "_deleted_at" IS NULL ORDER BY "Id"`;
       for (const r of snap.rows({ sql, params: [] })) {
         const row: Record<string, unknown> = {};
         names.forEach((n, i) => {

@@ -48,7 +48,7 @@ describe('InvoiceItem benchmark world', () => {
         return JSON.stringify(
           query(
             store,
-            'SELECT "Id", "InvoiceId", "ChargeAmount", "ChargeDate" FROM "InvoiceItem" ORDER BY "Id"',
+            'SELECT "Id", "InvoiceId", CAST("ChargeAmount" AS DOUBLE PRECISION), "ChargeDate" FROM "InvoiceItem" ORDER BY "Id"',
           ),
         );
       } finally {

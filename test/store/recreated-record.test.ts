@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SqliteTenantStore } from '../../src/store/index.ts';
-import { compileSqlite } from '../../src/store/sqlite/compile.ts';
+import { compileQuery, type TenantDataStore } from '../../src/store/index.ts';
 import { analyze } from '../../src/zoql/index.ts';
 import { tempStore } from './temp-store.ts';
 
 const ID = 'a'.repeat(32);
 
 /** The incremental window after `cursor`, with the deleted flag first. */
-function increment(store: SqliteTenantStore, query: string, cursor: number): unknown[][] {
-  const compiled = compileSqlite(analyze(query, 'zoqlexport'), {
-    now: Date.now(),
-    timeZone: 'UTC',
-    deleted: true,
-    window: { afterSeq: cursor },
-    includeDeleted: 'window',
-  });
+function increment(store: TenantDataStore, query: string, cursor: number): unknown[][] {
+  const compiled = compileQuery(
+    analyze(query, 'zoqlexport'),
+    {
+      now: Date.now(),
+      timeZone: 'UTC',
+      deleted: true,
+      window: { afterSeq: cursor },
+      includeDeleted: 'window',
+    },
+    store.dialect,
+  );
   return store.snapshot((s) => [...s.rows(compiled)]);
 }
 

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openTenantStore } from '../../src/store/index.ts';
 import { tempStore } from './temp-store.ts';
 
 const COUNT = { sql: 'SELECT count(*), max("_seq") FROM "Account"', params: [] };
 
 describe('snapshots', () => {
   it('do not see writes committed by another connection after they began', () => {
-    const { store, file, done } = tempStore();
-    const other = openTenantStore(file);
+    const { store, reopen, done } = tempStore();
+    const other = reopen();
     try {
       store.create('Account', { Name: 'before' });
       const seen = store.snapshot((snap) => {
@@ -24,7 +23,6 @@ describe('snapshots', () => {
         { seq: 3, rows: [[3, 3]] },
       );
     } finally {
-      other.close();
       done();
     }
   });
@@ -79,7 +77,10 @@ describe('snapshots', () => {
       ]);
       let leaked: (() => unknown) | undefined;
       const first = store.snapshot((snap) => {
-        const it = snap.rows({ sql: 'SELECT "Name", "Balance" FROM "Account" ORDER BY "Name"', params: [] });
+        const it = snap.rows({
+          sql: 'SELECT "Name", CAST("Balance" AS DOUBLE PRECISION) FROM "Account" ORDER BY "Name"',
+          params: [],
+        });
         leaked = () => snap.rows(COUNT);
         return it.next().value;
       });

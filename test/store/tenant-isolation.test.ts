@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openTenantStore } from '../../src/store/index.ts';
-import { tempDir } from './temp-store.ts';
+import { newTenantId, tempStore } from './temp-store.ts';
 
 describe('tenant isolation', () => {
-  it('keeps each tenant in its own file with its own change sequence', () => {
-    const { dir, cleanup } = tempDir();
-    const acme = openTenantStore(path.join(dir, 'acme.db'));
-    const beta = openTenantStore(path.join(dir, 'beta.db'), { tenant: 'Beta Corp' });
+  it('keeps each tenant in its own file or schema with its own change sequence', () => {
+    const t = tempStore();
+    const acmeId = newTenantId();
+    const acme = openTenantStore(t.location, acmeId);
+    const beta = openTenantStore(t.location, newTenantId(), { tenant: 'Beta Corp' });
     try {
-      assert.equal(acme.tenant, 'acme');
+      assert.equal(acme.tenant, acmeId);
       assert.equal(beta.tenant, 'Beta Corp');
       const id = acme.create('Account', { Name: 'Acme only' });
       acme.create('Account', { Name: 'Acme too' });
@@ -23,7 +23,19 @@ describe('tenant isolation', () => {
     } finally {
       acme.close();
       beta.close();
-      cleanup();
+      t.done();
+    }
+  });
+
+  it('names a store opened by file after the file', () => {
+    const t = tempStore();
+    try {
+      if (t.location.kind !== 'sqlite') return;
+      const s = openTenantStore(`${t.location.dataDir}/acme.db`);
+      assert.equal(s.tenant, 'acme');
+      s.close();
+    } finally {
+      t.done();
     }
   });
 });

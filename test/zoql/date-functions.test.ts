@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isoWeek, sundayWeek } from '../../src/store/sqlite/functions.ts';
+import { isoWeek, sundayWeek } from '../../src/store/tenant/calendar.ts';
 import { insert, memoryDb, run } from './db.ts';
 
 describe('date functions', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDecimal, parseDecimal, toDecimal } from '../../src/store/sqlite/functions.ts';
+import { formatDecimal, parseDecimal, toDecimal } from '../../src/store/tenant/decimal.ts';
 import { insert, memoryDb, run } from './db.ts';
 
 describe('exact money aggregates', () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type Database from 'better-sqlite3';
-import { firstColumn, insert, memoryDb, run } from './db.ts';
+import { firstColumn, insert, memoryDb, type QueryDb, run } from './db.ts';
 
 // NOW is 2024-03-15T12:00:00Z, 05:00 in the tenant zone (America/Los_Angeles, PDT since March 10).
 describe('date and time literals on the embedded store', () => {
-  let db: Database.Database;
+  let db: QueryDb;
   const ids = (cond: string) => firstColumn(run(db, `select Id from Account where ${cond} order by Id`));
 
   before(() => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type Database from 'better-sqlite3';
-import { firstColumn, insert, memoryDb, run } from './db.ts';
+import { firstColumn, insert, memoryDb, type QueryDb, run } from './db.ts';
 import { assertQueryError } from './errors.ts';
 
 describe('where operators on the embedded store', () => {
-  let db: Database.Database;
+  let db: QueryDb;
   const ids = (cond: string) => firstColumn(run(db, `select Id from Account where ${cond} order by Id`));
 
   before(() => {

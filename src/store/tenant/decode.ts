@@ -13,6 +13,9 @@ export function decodeValue(field: FieldDef, value: unknown, zone: string): stri
       return value === 1;
     case 'dateTime':
       return formatDateTime(Number(value), zone);
+    case 'decimal':
+      // PostgreSQL gives NUMERIC as exact text; at most 15 significant digits make it this number.
+      return typeof value === 'string' ? Number(value) : Number(value as number);
     default:
       return typeof value === 'bigint' ? Number(value) : (value as string | number);
   }

@@ -1,4 +1,5 @@
 import { quoteIdent } from './ddl.ts';
+import type { TenantDialect } from './dialect.ts';
 
 /** SQL text of the tenant store's own operations. Identifiers come from the schema, values are parameters. */
 
@@ -55,20 +56,18 @@ export function selectLiveSql(table: string, columns: readonly string[]): string
   return `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE "Id" = ? AND "_deleted_at" IS NULL`;
 }
 
-/** A staging table for a load fed in batches (temp: visible to this connection only, no main write lock). */
-export function stageTableSql(name: string): string[] {
-  return [`CREATE TEMP TABLE ${quoteIdent(name)} ("k" INTEGER NOT NULL, "v" TEXT NOT NULL)`];
+/** Staged records (`k`: column set, `v`: JSON values) inserted `rows` at a time. */
+export function stageInsertSql(dialect: TenantDialect, name: string, rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?)').join(', ');
+  return `INSERT INTO ${dialect.stageTable(name)} ("k", "v") VALUES ${values}`;
 }
 
-export function stageInsertSql(name: string): string {
-  return `INSERT INTO temp.${quoteIdent(name)} ("k", "v") VALUES (?, ?)`;
+/** Staged records after a position, in order; parameters: the last position read, the batch size. */
+export function stageReadSql(dialect: TenantDialect, name: string): string {
+  const o = dialect.stageOrder;
+  return `SELECT ${o}, "k", "v" FROM ${dialect.stageTable(name)} WHERE ${o} > ? ORDER BY ${o} LIMIT ?`;
 }
 
-/** Staged rows after a rowid, in order; parameters: the last rowid read, the batch size. */
-export function stageReadSql(name: string): string {
-  return `SELECT rowid, "k", "v" FROM temp.${quoteIdent(name)} WHERE rowid > ? ORDER BY rowid LIMIT ?`;
-}
-
-export function stageDropSql(name: string): string {
-  return `DROP TABLE IF EXISTS temp.${quoteIdent(name)}`;
+export function stageDropSql(dialect: TenantDialect, name: string): string {
+  return `DROP TABLE IF EXISTS ${dialect.stageTable(name)}`;
 }

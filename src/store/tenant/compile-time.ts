@@ -1,6 +1,6 @@
 import { civilFromDays, localParts, zonedToEpoch } from '../../time/zone.ts';
 import type { Value, WallTime, ZoneSpec } from '../../zoql/index.ts';
-import { daysFromCivil } from './functions.ts';
+import { daysFromCivil } from './calendar.ts';
 
 /** A time value made concrete: a moment, or a calendar day with the zone that bounds it. */
 export type ResolvedTime =

@@ -1,18 +1,18 @@
-import type { Statement } from 'better-sqlite3';
 import { newId } from '../../ids.ts';
 import type { ObjectDef } from '../../schema/index.ts';
+import type { Statement, SyncDb } from '../db.ts';
 import type { LoadResult, LoadSession, RecordInput, SqlValue } from '../types.ts';
-import type { Db } from './connection.ts';
+import type { TenantDialect } from './dialect.ts';
 import { type EncodedRecord, encodeRecord } from './encode.ts';
-import { stageDropSql, stageInsertSql, stageReadSql, stageTableSql } from './sql.ts';
+import { stageDropSql, stageInsertSql, stageReadSql } from './sql.ts';
 import type { RecordWriter, Stamp } from './writes.ts';
 
 const BATCH = 1000;
 let stages = 0;
 
 /**
- * Records set aside in a TEMP table of the writer connection: staging holds no lock on the tenant
- * database, so a long stream does not block other writers, and memory stays flat. Values are staged
+ * Records set aside in a TEMP table of the writer connection: staging holds no lock on the tenant's
+ * tables, so a long stream does not block other writers, and memory stays flat. Values are staged
  * already encoded (JSON keeps every number exactly), so `commit` cannot meet a bad value.
  */
 export class StagedLoad implements LoadSession {
@@ -20,18 +20,19 @@ export class StagedLoad implements LoadSession {
   private readonly columnSets: string[][] = [];
   private readonly columnSetIndex = new Map<string, number>();
   private buffer: [number, string][] = [];
-  private readonly insert: Statement;
+  private readonly insertBatch: Statement;
   private open = true;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SyncDb,
+    private readonly dialect: TenantDialect,
     private readonly writer: RecordWriter,
     private readonly object: ObjectDef,
     private readonly zone: string,
     private readonly stamp: () => Stamp,
   ) {
-    for (const sql of stageTableSql(this.table)) db.exec(sql);
-    this.insert = db.prepare(stageInsertSql(this.table));
+    db.exec(dialect.stageTableSql(this.table));
+    this.insertBatch = db.prepare(stageInsertSql(dialect, this.table, BATCH));
   }
 
   add(record: RecordInput): void {
@@ -50,35 +51,36 @@ export class StagedLoad implements LoadSession {
 
   private flush(): void {
     const rows = this.buffer;
+    if (rows.length === 0) return;
     this.buffer = [];
-    this.db.transaction(() => {
-      for (const [k, v] of rows) this.insert.run(k, v);
-    })();
+    const statement =
+      rows.length === BATCH
+        ? this.insertBatch
+        : this.db.prepare(stageInsertSql(this.dialect, this.table, rows.length));
+    statement.run(...rows.flat());
   }
 
   commit(): LoadResult {
     if (!this.open) throw new Error('this load has ended');
     try {
       this.flush();
-      const read = this.db.prepare(stageReadSql(this.table)).raw();
-      return this.db
-        .transaction(() => {
-          const stamp = this.stamp();
-          const result = { inserted: 0, updated: 0 };
-          let last = 0;
-          for (;;) {
-            const rows = read.all(last, BATCH) as [number, number, string][];
-            if (rows.length === 0) break;
-            for (const [rowid, k, v] of rows) {
-              const [id, ...values] = JSON.parse(v) as [string | null, ...SqlValue[]];
-              const rec: EncodedRecord = { columns: this.columnSets[k]!, values, id: id ?? undefined };
-              result[this.writer.upsert(this.object, id ?? newId(), rec, stamp)]++;
-              last = rowid;
-            }
+      const read = this.db.prepare(stageReadSql(this.dialect, this.table)).raw();
+      return this.db.transaction(() => {
+        const stamp = this.stamp();
+        const result = { inserted: 0, updated: 0 };
+        let last = 0;
+        for (;;) {
+          const rows = read.all(last, BATCH) as [number, number, string][];
+          if (rows.length === 0) break;
+          for (const [position, k, v] of rows) {
+            const [id, ...values] = JSON.parse(v) as [string | null, ...SqlValue[]];
+            const rec: EncodedRecord = { columns: this.columnSets[k]!, values, id: id ?? undefined };
+            result[this.writer.upsert(this.object, id ?? newId(), rec, stamp)]++;
+            last = position;
           }
-          return result;
-        })
-        .immediate();
+        }
+        return result;
+      }, 'immediate');
     } finally {
       this.end();
     }
@@ -91,6 +93,6 @@ export class StagedLoad implements LoadSession {
   private end(): void {
     this.open = false;
     this.buffer = [];
-    this.db.exec(stageDropSql(this.table));
+    this.db.exec(stageDropSql(this.dialect, this.table));
   }
 }

@@ -1,8 +1,7 @@
-import type { Statement } from 'better-sqlite3';
 import type { ObjectDef } from '../../schema/index.ts';
 import { getField } from '../../schema/index.ts';
+import type { Statement, SyncDb } from '../db.ts';
 import type { SqlValue } from '../types.ts';
-import type { Db } from './connection.ts';
 import type { EncodedRecord } from './encode.ts';
 import { localDate } from './encode-time.ts';
 import { hardDeleteSql, insertSql, lookupSql, NEXT_SEQ, softDeleteSql, updateSql } from './sql.ts';
@@ -24,7 +23,7 @@ export class RecordWriter {
   private readonly statements = new Map<string, Statement>();
 
   constructor(
-    private readonly db: Db,
+    readonly db: SyncDb,
     private readonly zone: string,
   ) {}
 
@@ -79,7 +78,7 @@ export class RecordWriter {
     }
     params.push(stamp.seq, createdSeq, stamp.now);
     this.statement(`insert|${object.name}|${columns.join(',')}`, () => insertSql(object.name, columns)).run(
-      params,
+      ...params,
     );
   }
 
@@ -104,7 +103,7 @@ export class RecordWriter {
     const s = this.statement(`update|${object.name}|${columns.join(',')}`, () =>
       updateSql(object.name, columns),
     );
-    return s.run(params).changes === 1;
+    return s.run(...params).changes === 1;
   }
 
   /** Soft-deletes a live record; false when there is none. */

@@ -23,40 +23,12 @@ export function compileCondition(c: Condition, ctx: CompileContext): string {
     case 'isNull':
       return `(${compileExpr(c.expr, ctx)} IS ${c.negated ? 'NOT ' : ''}NULL)`;
     case 'like': {
-      // GLOB is case-sensitive, as AQuA values are; LIKE in SQLite is not.
-      const test = `${compileExpr(c.expr, ctx)} GLOB ${param(ctx, globPattern(c.pattern))}`;
+      const test = ctx.dialect.like(compileExpr(c.expr, ctx), c.pattern, (v) => param(ctx, v));
       return c.negated ? `(NOT (${test}))` : `(${test})`;
     }
     case 'compare':
       return compileComparison(c, ctx);
   }
-}
-
-/**
- * Turns a like pattern into a GLOB pattern: `%` → `*`, `_` → `?`, and GLOB's own wildcards
- * bracketed so they match themselves.
- * @example globPattern('%a*b_') === '*a[*]b?'
- */
-export function globPattern(like: string): string {
-  let out = '';
-  for (const ch of like) {
-    switch (ch) {
-      case '%':
-        out += '*';
-        break;
-      case '_':
-        out += '?';
-        break;
-      case '*':
-      case '?':
-      case '[':
-        out += `[${ch}]`;
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
 }
 
 function binary(left: string, op: ComparisonOp, right: string): string {
@@ -68,8 +40,7 @@ function compileComparison(c: CompareCondition, ctx: CompileContext): string {
   if (right.kind === 'field' || right.kind === 'dateFunction' || right.kind === 'aggregate') {
     const l = compileExpr(left, ctx);
     const r = compileExpr(right, ctx);
-    if (yieldsDecimalText(left) || yieldsDecimalText(right))
-      return binary(`aqua_deccmp(${l}, ${r})`, op, '0');
+    if (yieldsDecimalText(left) || yieldsDecimalText(right)) return ctx.dialect.decimalCompare(l, op, r);
     return binary(l, op, r);
   }
   return compareWithValue(left, op, right, ctx);
@@ -80,9 +51,10 @@ function compareWithValue(left: Expr, op: ComparisonOp, v: Value, ctx: CompileCo
   switch (v.kind) {
     case 'string':
       return binary(l, op, param(ctx, v.value));
-    case 'number':
-      if (yieldsDecimalText(left)) return binary(`aqua_deccmp(${l}, ${param(ctx, v.value)})`, op, '0');
-      return binary(l, op, param(ctx, v.value));
+    case 'number': {
+      const n = ctx.dialect.number(param(ctx, v.value));
+      return yieldsDecimalText(left) ? ctx.dialect.decimalCompare(l, op, n) : binary(l, op, n);
+    }
     case 'boolean':
       return binary(l, op, param(ctx, v.value ? 1 : 0));
     default:
