@@ -147,7 +147,9 @@ function floatDecimal(c: string): string {
   const shorter = `EXISTS (SELECT 1 FROM ${candidates('pg - 1')} WHERE ${reads('d')})`;
   const search = `(SELECT trim_scale(d)::text FROM generate_series(1, pg - 1) AS k, ${candidates('k')} WHERE ${reads('d')} ORDER BY k, abs(d - x), mod(abs(d) / step, 2) LIMIT 1)`;
   const above = `(SELECT CASE WHEN ${shorter} THEN ${search} ELSE ${below} END FROM (${exact}) AS fx, LATERAL (${sizes}) AS fn)`;
-  return `CASE WHEN abs(${c}) < ${EXACT_SHORTEST_BELOW} THEN ${below} WHEN ${c} IN ('NaN', 'Infinity', '-Infinity') THEN ${c}::text ELSE ${above} END`;
+  // PostgreSQL writes doubles from 1e-4 to 1e15 in plain notation already (as printf's %g would).
+  const plain = `abs(${c}) >= '1e-4'::float8 AND abs(${c}) < '1e15'::float8`;
+  return `CASE WHEN ${plain} THEN ${c}::text WHEN abs(${c}) < ${EXACT_SHORTEST_BELOW} THEN ${below} WHEN ${c} IN ('NaN', 'Infinity', '-Infinity') THEN ${c}::text ELSE ${above} END`;
 }
 
 /**
@@ -246,7 +248,9 @@ export function copyCsvSql(
     );
   }
   const names = oids.map((_, i) => `"c${i}"`).join(', ');
-  const select = `SELECT ${fields.join(', ')} FROM (${query}) AS "q" (${names})`;
+  // OFFSET 0 keeps the query a subquery of its own, so each of its columns is computed once per row
+  // however often the rendering refers to it.
+  const select = `SELECT ${fields.join(', ')} FROM (SELECT * FROM (${query}) AS "q0" OFFSET 0) AS "q" (${names})`;
   const sql = `COPY (${select}) TO STDOUT (FORMAT csv, DELIMITER ',', QUOTE '"', ESCAPE '"', NULL '', ENCODING 'UTF8')`;
   return zoned ? { sql, timeZone: opts.timeZone } : { sql };
 }
