@@ -1,5 +1,7 @@
-import { writeResultFile, writeSegmentedFiles } from '../export/index.ts';
+import { type ExportOptions, writeResultFile, writeSegmentedFiles } from '../export/index.ts';
+import type { CsvLines, RowSource } from '../export/result-file.ts';
 import type { FileStore } from '../files/index.ts';
+import type { FieldType } from '../schema/index.ts';
 import type { AnalyzedQuery } from '../zoql/index.ts';
 import type { BatchOutput, RunBatch, RunTask } from './task.ts';
 
@@ -11,6 +13,26 @@ import type { BatchOutput, RunBatch, RunTask } from './task.ts';
 export function headerOf(q: AnalyzedQuery, useQueryLabels: boolean, deleted: RunBatch['deleted']): string[] {
   const header = q.columns.map((c) => (useQueryLabels ? c.nameHeader : c.labelHeader));
   return deleted ? [`${q.object.name}.${deleted.column}`, ...header] : header;
+}
+
+/**
+ * How a batch's rows are rendered: its column types and the job's value options (CONTRACT 5.2).
+ * @example batchFormat(task, batch, query) // { types: ['ID', 'string'], options: { timeZone: 'UTC', dateTimeUtc: false } }
+ */
+export function batchFormat(
+  task: RunTask,
+  batch: RunBatch,
+  q: AnalyzedQuery,
+): { types: FieldType[]; options: ExportOptions } {
+  return {
+    types: q.columns.map((c) => c.type),
+    options: {
+      timeZone: task.timeZone,
+      dateTimeUtc: task.dateTimeUtc,
+      ...(task.nullReplacement !== null ? { nullReplacement: task.nullReplacement } : {}),
+      ...(batch.deleted ? { deleted: { format: batch.deleted.format } } : {}),
+    },
+  };
 }
 
 /** Segments: a tenant setting, for stateful full loads of queries without functions or aliases. */
@@ -33,7 +55,8 @@ export async function writeBatchFiles(args: {
   task: RunTask;
   batch: RunBatch;
   query: AnalyzedQuery;
-  rows: Iterable<unknown[]>;
+  /** Rows to render, or CSV lines the database rendered (see ExportSnapshot.copyCsv). */
+  rows: RowSource | CsvLines;
   files: FileStore;
   signal: AbortSignal;
 }): Promise<BatchOutput> {
@@ -52,13 +75,7 @@ export async function writeBatchFiles(args: {
   const common = {
     rows: args.rows,
     header: headerOf(query, task.useQueryLabels, batch.deleted),
-    types: query.columns.map((c) => c.type),
-    options: {
-      timeZone: task.timeZone,
-      dateTimeUtc: task.dateTimeUtc,
-      ...(task.nullReplacement !== null ? { nullReplacement: task.nullReplacement } : {}),
-      ...(batch.deleted ? { deleted: { format: batch.deleted.format } } : {}),
-    },
+    ...batchFormat(task, batch, query),
     format: task.format,
     ...(task.encrypted && task.encryptTo ? { encryption: { publicKeys: task.encryptTo } } : {}),
     entryName: `${batch.name}.csv`,

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { AQUA_MESSAGES } from '../errors.ts';
+import type { CsvLines, RowSource } from '../export/result-file.ts';
 import type { FileStore } from '../files/index.ts';
-import type { CompileOptions } from '../store/sqlite/compile.ts';
-import { compileSqlite } from '../store/sqlite/compile.ts';
-import type { Snapshot } from '../store/types.ts';
-import { analyze } from '../zoql/index.ts';
+import type { Dialect } from '../store/db.ts';
+import type { ExportSnapshot } from '../store/export-reader.ts';
+import { type CompileOptions, compileQuery, postgresDialect, sqliteDialect } from '../store/index.ts';
+import { type AnalyzedQuery, analyze } from '../zoql/index.ts';
 import type { RunResult } from './finish.ts';
-import { writeBatchFiles } from './output.ts';
+import { batchFormat, writeBatchFiles } from './output.ts';
 import type { StoreCache } from './store-cache.ts';
 import type { BatchOutput, RunBatch, RunEvents, RunTask } from './task.ts';
 
@@ -21,19 +22,48 @@ export class QueryTimeLimit extends Error {
 /** How many rows pass between two looks at the clock and the cancel signal. */
 const CHECK_EVERY = 256;
 
+function check(deadline: number, signal: AbortSignal): void {
+  signal.throwIfAborted();
+  if (performance.now() > deadline) throw new QueryTimeLimit();
+}
+
 /**
  * Passes rows through, stopping the export when the job is cancelled or the batch runs out of time.
  * Looking between rows also stops a run whose writer never yields to the event loop.
  */
-function* guarded(rows: Iterable<unknown[]>, deadline: number, signal: AbortSignal): Generator<unknown[]> {
+function* guarded(
+  rows: Iterable<readonly unknown[]>,
+  deadline: number,
+  signal: AbortSignal,
+): Generator<readonly unknown[]> {
   let n = 0;
   for (const row of rows) {
-    if (n++ % CHECK_EVERY === 0) {
-      signal.throwIfAborted();
-      if (performance.now() > deadline) throw new QueryTimeLimit();
-    }
+    if (n++ % CHECK_EVERY === 0) check(deadline, signal);
     yield row;
   }
+}
+
+/** The same for batches read from the database (waiting on it yields, so the timer fires too). */
+async function* guardedBatches(
+  batches: AsyncIterable<readonly (readonly unknown[])[]>,
+  deadline: number,
+  signal: AbortSignal,
+): AsyncGenerator<readonly (readonly unknown[])[]> {
+  for await (const batch of batches) {
+    check(deadline, signal);
+    yield batch;
+  }
+}
+
+function guard(rows: RowSource, deadline: number, signal: AbortSignal): RowSource {
+  return Symbol.asyncIterator in rows
+    ? guardedBatches(rows, deadline, signal)
+    : guarded(rows, deadline, signal);
+}
+
+/** Compiles a batch's query to the SQL of the store it reads. */
+function compile(q: AnalyzedQuery, opts: CompileOptions, dialect: Dialect) {
+  return compileQuery(q, opts, dialect === 'postgres' ? postgresDialect : sqliteDialect);
 }
 
 /** Which rows a batch exports: the whole data, or a stateful window, with or without deleted rows. */
@@ -52,25 +82,31 @@ export function compileOptionsFor(task: RunTask, b: RunBatch): CompileOptions {
   return { ...base, deleted, window: { afterSeq: b.afterSeq }, includeDeleted: deleted ? 'window' : 'none' };
 }
 
+/**
+ * Writes one batch. Where the store can render the CSV itself (PostgreSQL's COPY, when every column
+ * can be rendered exactly in SQL) its lines go straight to the file; otherwise rows are formatted here.
+ */
 async function runBatch(
   task: RunTask,
   b: RunBatch,
-  snap: Snapshot,
+  snap: ExportSnapshot,
+  dialect: Dialect,
   files: FileStore,
   signal: AbortSignal,
 ): Promise<BatchOutput> {
   const q = analyze(b.query, b.language);
-  const compiled = compileSqlite(q, compileOptionsFor(task, b));
+  const compiled = compile(q, compileOptionsFor(task, b), dialect);
   const deadline = performance.now() + task.queryMillis;
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new QueryTimeLimit()), task.queryMillis);
   const both = AbortSignal.any([signal, timer.signal]);
   try {
+    const lines: CsvLines | undefined = await snap.copyCsv?.(compiled, batchFormat(task, b, q), both);
     return await writeBatchFiles({
       task,
       batch: b,
       query: q,
-      rows: guarded(snap.rows(compiled), deadline, both),
+      rows: lines ?? guard(snap.rows(compiled, both), deadline, both),
       files,
       signal: both,
     });
@@ -94,14 +130,14 @@ export async function runJob(
   events: RunEvents,
   signal: AbortSignal,
 ): Promise<RunResult> {
-  const store = deps.stores.get(task.dataPath, task.timeZone);
-  return store.snapshot(async (snap): Promise<RunResult> => {
+  const reader = deps.stores.reader(task);
+  return reader.snapshot(async (snap): Promise<RunResult> => {
     for (const b of task.batches) {
       if (signal.aborted) return { status: 'cancelled' };
       events.batchStarted(b.id);
       let output: BatchOutput;
       try {
-        output = await runBatch(task, b, snap, deps.files, signal);
+        output = await runBatch(task, b, snap, reader.dialect, deps.files, signal);
       } catch (e) {
         if (signal.aborted) return { status: 'cancelled' };
         const message = e instanceof Error ? e.message : String(e);

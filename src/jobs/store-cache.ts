@@ -1,22 +1,35 @@
-import { openTenantStore } from '../store/index.ts';
-import type { TenantStore } from '../store/types.ts';
+import { type ExportReader, openExportReader, openSqliteExportReader } from '../store/export-reader.ts';
+import type { StoreLocation } from '../store/location.ts';
+import type { RunTask } from './task.ts';
 
-/** Tenant stores opened by one thread, kept open across jobs, one per data file. */
+/**
+ * The export readers one thread opened, kept open across jobs, one per tenant. With a store location
+ * a tenant's data is found there (its SQLite file, or its PostgreSQL schema); without one, at the
+ * task's SQLite data path.
+ * @example const reader = new StoreCache(location).reader(task);
+ */
 export class StoreCache {
-  private readonly stores = new Map<string, TenantStore>();
+  private readonly readers = new Map<string, ExportReader>();
 
-  /** The store of a tenant data file, opened on first use. */
-  get(dataPath: string, timeZone: string): TenantStore {
-    let store = this.stores.get(dataPath);
-    if (!store) {
-      store = openTenantStore(dataPath, { timeZone });
-      this.stores.set(dataPath, store);
+  constructor(private readonly location?: StoreLocation) {}
+
+  /** The export reader of a task's tenant, opened on first use. */
+  reader(task: Pick<RunTask, 'tenantId' | 'dataPath' | 'timeZone'>): ExportReader {
+    const key = this.location ? task.tenantId : task.dataPath;
+    let reader = this.readers.get(key);
+    if (!reader) {
+      reader = this.location
+        ? openExportReader(this.location, task.tenantId, task.timeZone)
+        : openSqliteExportReader(task.dataPath, task.timeZone);
+      this.readers.set(key, reader);
     }
-    return store;
+    return reader;
   }
 
-  closeAll(): void {
-    for (const s of this.stores.values()) s.close();
-    this.stores.clear();
+  /** Closes every reader: SQLite files at once; the promise settles when database connections have ended. */
+  closeAll(): Promise<void> {
+    const closing = [...this.readers.values()].map((r) => r.close().catch(() => undefined));
+    this.readers.clear();
+    return Promise.all(closing).then(() => undefined);
   }
 }

@@ -5,12 +5,10 @@ import type { CsvLines } from '../../export/result-file.ts';
 import { PG_FETCH_ROWS } from '../../limits.ts';
 import type { CsvFormat, ExportReader, ExportSnapshot } from '../export-reader.ts';
 import { tenantSchema } from '../location.ts';
+import { CURRENT_SEQ } from '../tenant/sql.ts';
 import type { CompiledQuery } from '../types.ts';
 import { copyCsvSql, inlineParams } from './copy-sql.ts';
 import { rewritePlaceholders } from './placeholders.ts';
-
-/** The last change sequence number committed, as the tenant store's snapshots read it first. */
-const CURRENT_SEQ = 'SELECT "seq" FROM "_change_counter" WHERE "id" = 1';
 
 /** How export connections show in pg_stat_activity. */
 const APPLICATION = 'openaqua export';
