@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { settingOption } from '../config.ts';
 import { seedInvoiceItems, seedTenant } from '../seed/index.ts';
-import { openTenantStore } from '../store/index.ts';
+import { openTenantStoreAt } from '../store/tenant/open.ts';
 import { TenantError } from '../tenants/index.ts';
 import { withRegistry } from './context.ts';
 
@@ -33,7 +33,7 @@ export function register(program: Command): void {
         const tenant = registry.findTenant(name);
         if (!tenant)
           throw new TenantError(`no tenant named '${name}' (create it with: openaqua tenant create ${name})`);
-        const store = openTenantStore(registry.dataPath(tenant.id), { timeZone: tenant.timeZone });
+        const store = openTenantStoreAt(registry.location, tenant.id, { timeZone: tenant.timeZone });
         try {
           const started = Date.now();
           const seed = flags.seed as number;

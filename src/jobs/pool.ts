@@ -3,21 +3,21 @@ import { AQUA_MESSAGES } from '../errors.ts';
 import { QUERY_KILL_GRACE_MILLIS, WORKER_YOUNG_GENERATION_MB } from '../limits.ts';
 import type { RunResult } from './finish.ts';
 import type { RunEvents, RunTask } from './task.ts';
-import type { FromWorker, ToWorker } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, WorkerStores } from './worker-protocol.ts';
 
 /**
  * Starts a job worker thread. From source (`.ts`), the thread first registers tsx's loader: on Node 20
  * a worker given `execArgv: ['--import', 'tsx']` still cannot load a `.ts` entry point.
  */
-function spawn(dataDir: string): Worker {
+function spawn(where: WorkerStores): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
   // A small young generation keeps an export's short-lived strings from growing the thread's heap.
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  if (!fromSource) return new Worker(new URL(entry), { workerData: { dataDir }, resourceLimits });
+  if (!fromSource) return new Worker(new URL(entry), { workerData: where, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: { dataDir }, resourceLimits });
+  return new Worker(boot, { eval: true, workerData: where, resourceLimits });
 }
 
 interface Assignment {
@@ -35,8 +35,8 @@ class PoolWorker {
   readonly thread: Worker;
   job: Assignment | undefined;
 
-  constructor(dataDir: string, onGone: (w: PoolWorker, err: Error) => void) {
-    this.thread = spawn(dataDir);
+  constructor(where: WorkerStores, onGone: (w: PoolWorker, err: Error) => void) {
+    this.thread = spawn(where);
     this.thread.on('message', (msg: FromWorker) => this.receive(msg));
     this.thread.on('error', (e) => onGone(this, e));
     this.thread.on('exit', (code) => onGone(this, new Error(`the job worker exited with code ${code}`)));
@@ -96,7 +96,7 @@ class PoolWorker {
  * A fixed number of worker threads, each running one job at a time. Threads start when first needed and
  * are replaced when one dies.
  * @example
- * const pool = new WorkerPool(2, dataDir);
+ * const pool = new WorkerPool(2, { location: storeLocation(dataDir) });
  * const result = await pool.run(task, events, signal);
  * await pool.close();
  */
@@ -105,7 +105,7 @@ export class WorkerPool {
 
   constructor(
     readonly size: number,
-    private readonly dataDir: string,
+    private readonly where: WorkerStores,
   ) {}
 
   /** Whether a job can start now. */
@@ -140,7 +140,7 @@ export class WorkerPool {
   private idleWorker(): PoolWorker {
     for (const w of this.workers) if (!w.job) return w;
     if (this.workers.size >= this.size) throw new Error('no idle job worker');
-    const w = new PoolWorker(this.dataDir, (gone, err) => this.remove(gone, err));
+    const w = new PoolWorker(this.where, (gone, err) => this.remove(gone, err));
     this.workers.add(w);
     return w;
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { FileStore } from '../files/index.ts';
 import { IDEMPOTENCY_HOURS } from '../limits.ts';
-import { openTenantStore } from '../store/index.ts';
+import { type StoreLocation, sqliteTenantPath } from '../store/location.ts';
 import { immediate, type MetaDb, stagedFileIds } from '../store/meta/jobs.ts';
 import {
   deleteFileRow,
@@ -12,6 +12,7 @@ import {
   filesOfJobsBefore,
 } from '../store/meta/jobs-files.ts';
 import { liveAttempt } from '../store/meta/jobs-queue.ts';
+import { openTenantStoreAt } from '../store/tenant/open.ts';
 import type { SweepResult } from './types.ts';
 
 const DAY = 86_400_000;
@@ -68,22 +69,21 @@ export async function sweep(
 }
 
 /**
- * Purges the records deleted more than `deletedRetentionDays` before `now` from each tenant's data file
- * (files that do not exist are skipped, never created). Each store is opened for the pass and closed:
- * a purge is not a change, so no session cursor moves. Returns how many records were removed.
- * @example purgeDeletedRecords(['t1'], (id) => `/data/tenants/${id}.sqlite`, clock.now(), 30)
+ * Purges the records deleted more than `deletedRetentionDays` before `now` from each tenant's data
+ * (a tenant SQLite file that does not exist is skipped, never created). Each store is opened for the pass
+ * and closed: a purge is not a change, so no session cursor moves. Returns how many records were removed.
+ * @example purgeDeletedRecords(['t1'], storeLocation('/data'), clock.now(), 30)
  */
 export function purgeDeletedRecords(
   tenantIds: Iterable<string>,
-  dataPath: (tenantId: string) => string,
+  location: StoreLocation,
   now: number,
   deletedRetentionDays: number,
 ): number {
   let purged = 0;
   for (const id of new Set(tenantIds)) {
-    const file = dataPath(id);
-    if (!existsSync(file)) continue;
-    const store = openTenantStore(file);
+    if (location.kind === 'sqlite' && !existsSync(sqliteTenantPath(location.dataDir, id))) continue;
+    const store = openTenantStoreAt(location, id);
     try {
       purged += store.purgeDeleted(now - deletedRetentionDays * DAY);
     } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { systemClock } from '../clock.ts';
 import { AquaError } from '../errors.ts';
 import { contentTypeFor } from '../export/index.ts';
-import { LocalFileStore } from '../files/index.ts';
+import { type FileStore, openFileStore } from '../files/index.ts';
 import { newId } from '../ids.ts';
 import {
   DELETED_RETENTION_DAYS,
@@ -16,10 +16,12 @@ import {
   SEGMENT_ROWS,
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
+import { sqliteTenantPath } from '../store/location.ts';
 import { batchesOf, type JobRow, jobById, markNotified } from '../store/meta/jobs.ts';
 import { fileById, knownTenantIds } from '../store/meta/jobs-files.ts';
 import { jobCountsByStatus, listJobRows } from '../store/meta/jobs-list.ts';
 import { openMetaJobs } from '../store/meta/open.ts';
+import { waitForJobs } from '../store/meta/wake.ts';
 import type { Claimed } from './claim.ts';
 import { cancelRun } from './finish.ts';
 import { notifyJobEnd } from './notify.ts';
@@ -35,23 +37,25 @@ import type { BatchOutput, RunEvents } from './task.ts';
 import type { JobObserver, JobService, JobServiceOptions, JobStats, SweepResult, Tenant } from './types.ts';
 
 /**
- * The job service over `<data>/meta.sqlite` and `<data>/files/`.
+ * The job service over a store location's job tables and a file store (by default `<data>/files/`).
  * @example
- * const jobs = createJobService({ dataDir, workers: 2, tenantDataPath: (id) => join(dataDir, 'tenants', `${id}.sqlite`) });
+ * const jobs = createJobService({ location: storeLocation('./openaqua-data'), workers: 2 });
  * jobs.start();
  * const job = jobs.submit(tenant, { queries: [{ query: 'select Id from Account', type: 'zoqlexport' }] });
  * await jobs.stop();
  */
 export function createJobService(opts: JobServiceOptions): JobService {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const db = openMetaJobs({ kind: 'sqlite', dataDir: opts.dataDir });
+  const { location } = opts;
+  mkdirSync(location.dataDir, { recursive: true });
+  const db = openMetaJobs(location);
   const clock = opts.clock ?? systemClock;
-  const files = new LocalFileStore(join(opts.dataDir, 'files'));
+  const files: FileStore = openFileStore(opts.files, join(location.dataDir, 'files'));
   const owner = newId();
   const leaseMillis = opts.leaseMillis ?? JOB_LEASE_MILLIS;
   const onError = opts.onError ?? ((e: unknown) => console.error(e));
-  const pool = new WorkerPool(Math.max(0, opts.workers), opts.dataDir);
-  const stores = new StoreCache();
+  const pool = new WorkerPool(Math.max(0, opts.workers), { location, files: opts.files });
+  const stores = new StoreCache(location);
+  let stopWaking: (() => void) | undefined;
   const timers: NodeJS.Timeout[] = [];
   let started = false;
   let stopping = false;
@@ -119,7 +123,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     queryMillis: opts.queryMillis ?? MAX_QUERY_MILLIS,
     segmentRows: opts.segmentRows ?? SEGMENT_ROWS,
     newId,
-    tenantDataPath: (id) => opts.tenantDataPath(id),
+    tenantDataPath: (id) => sqliteTenantPath(location.dataDir, id),
     jobEnded: (job, status) => {
       tell((o) => o.jobEnded?.({ jobId: job.id, tenantId: job.tenantId, status }));
       notify(job, status);
@@ -220,6 +224,8 @@ export function createJobService(opts: JobServiceOptions): JobService {
       if (opts.workers > 0) {
         timers.push(setInterval(pump, JOB_POLL_MILLIS));
         timers.push(setInterval(() => scheduler.heartbeat(), Math.max(10, Math.floor(leaseMillis / 3))));
+        // On PostgreSQL a submit in any process wakes the idle workers at once; the poll is the fallback.
+        stopWaking = waitForJobs(location, () => setImmediate(pump), { onError });
       }
       const sweepNow = (): void => {
         sweeping = service.sweep().catch(onError);
@@ -239,7 +245,8 @@ export function createJobService(opts: JobServiceOptions): JobService {
       await pool.close();
       await scheduler.stopAll();
       await sweeping;
-      stores.closeAll();
+      stopWaking?.();
+      await stores.closeAll();
       db.close();
     },
 
@@ -260,12 +267,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       });
       // Tenants are read after the job sweep, so one whose jobs were just removed is still named by its session.
       const tenantIds = opts.tenantIds ? [...opts.tenantIds()] : knownTenantIds(db);
-      purgeDeletedRecords(
-        tenantIds,
-        (id) => opts.tenantDataPath(id),
-        now,
-        opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS,
-      );
+      purgeDeletedRecords(tenantIds, location, now, opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS);
       return result;
     },
   };

@@ -1,20 +1,21 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../clock.ts';
+import type { StoreLocation } from '../store/location.ts';
 import type { Tenant } from '../tenants/types.ts';
 
 /** A tenant as the job service sees it: the same record the tenant registry keeps. */
 export type { Tenant } from '../tenants/types.ts';
 
 export interface JobServiceOptions {
-  /** `meta.sqlite` and `files/` live under it. */
-  dataDir: string;
+  /** Where the job tables and tenant data live; result files go under its data directory unless `files` says. */
+  location: StoreLocation;
+  /** Where result files are kept: a directory or `s3://bucket/prefix` (default: `files/` in the data directory). */
+  files?: string;
   /** Worker threads running jobs; 0 runs nothing in the background (tests drive `runOnce`). */
   workers: number;
   clock?: Clock;
   /** Lets notifyUrl reach loopback, private and link-local addresses. */
   allowPrivateNotify?: boolean;
-  /** The SQLite file of a tenant's data. */
-  tenantDataPath(tenantId: string): string;
   /** Per-query run time before 90027, in ms (default MAX_QUERY_MILLIS). */
   queryMillis?: number;
   /** Records per segment file of a stateful full load (default SEGMENT_ROWS). */

@@ -1,3 +1,4 @@
+import type { StoreLocation } from '../store/location.ts';
 import type { RunResult } from './finish.ts';
 import type { BatchOutput, RunTask } from './task.ts';
 
@@ -13,3 +14,10 @@ export type FromWorker =
   | { readonly type: 'batch-done'; readonly jobId: string; readonly output: BatchOutput }
   | { readonly type: 'done'; readonly jobId: string; readonly result: RunResult }
   | { readonly type: 'failed'; readonly jobId: string; readonly message: string };
+
+/** What a worker thread is started with: where tenant data lives and where result files go. */
+export interface WorkerStores {
+  readonly location: StoreLocation;
+  /** The `--files` setting: a directory or s3://bucket/prefix; default `files/` in the data directory. */
+  readonly files?: string | undefined;
+}

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { LocalFileStore } from '../files/index.ts';
+import { openFileStore } from '../files/index.ts';
 import { runJob } from './runner.ts';
 import { StoreCache } from './store-cache.ts';
 import type { BatchOutput } from './task.ts';
-import type { FromWorker, ToWorker } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, WorkerStores } from './worker-protocol.ts';
 
 /**
  * A job worker thread: runs one job at a time on its own tenant store connections and reports to the
@@ -12,9 +12,10 @@ import type { FromWorker, ToWorker } from './worker-protocol.ts';
  */
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
-const { dataDir } = workerData as { dataDir: string };
-const files = new LocalFileStore(join(dataDir, 'files'));
-const stores = new StoreCache();
+const { location, files: filesSpec } = workerData as WorkerStores;
+// The same file store as the main thread's: temporary files are written where it publishes them from.
+const files = openFileStore(filesSpec, join(location.dataDir, 'files'));
+const stores = new StoreCache(location);
 let current: { jobId: string; controller: AbortController } | undefined;
 
 function post(msg: FromWorker): void {
@@ -27,8 +28,7 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (msg.type === 'close') {
-    stores.closeAll();
-    port.close();
+    stores.closeAll().finally(() => port.close());
     return;
   }
   const { task } = msg;

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { DEFAULT_TIME_ZONE, TOKEN_TTL_SECONDS } from '../limits.ts';
-import { openTenantStore, type SqliteTenantStore } from '../store/index.ts';
-import type { StoreLocation } from '../store/location.ts';
+import { type StoreLocation, sqliteTenantPath } from '../store/location.ts';
 import { openMetaTenants } from '../store/meta/open.ts';
 import type { MetaTenants, NewCredential, TenantRow } from '../store/meta/tenants.ts';
+import { openTenantStoreAt } from '../store/tenant/open.ts';
+import type { TenantDataStore } from '../store/tenant/store.ts';
 import { isValidZone } from '../time/zone.ts';
 import { type PgpPublicKey, readPgpPublicKey } from './pgp-key.ts';
 import { decoyHash, hashSecret, randomSecret, tokenHash, verifySecret } from './secrets.ts';
@@ -59,13 +60,16 @@ function checkZone(zone: string): void {
  */
 export class TenantRegistry {
   readonly dataDir: string;
+  /** Where tenants and their data live. */
+  readonly location: StoreLocation;
   private readonly meta: MetaTenants;
   private readonly clock: Clock;
-  private readonly stores = new Map<string, SqliteTenantStore>();
+  private readonly stores = new Map<string, TenantDataStore>();
   private readonly verified = new VerifiedSecrets();
 
   constructor(opts: TenantRegistryOptions) {
     const location: StoreLocation = opts.location ?? { kind: 'sqlite', dataDir: opts.dataDir };
+    this.location = location;
     this.dataDir = location.dataDir;
     this.clock = opts.clock ?? systemClock;
     mkdirSync(join(this.dataDir, 'tenants'), { recursive: true });
@@ -217,18 +221,18 @@ export class TenantRegistry {
     return this.getTenant(t.tenantId);
   }
 
-  /** Where a tenant's data lives: `<data>/tenants/<id>.sqlite`. */
+  /** Where a tenant's data lives on the embedded store: `<data>/tenants/<id>.sqlite`. */
   dataPath(tenantId: string): string {
-    return join(this.dataDir, 'tenants', `${tenantId}.sqlite`);
+    return sqliteTenantPath(this.dataDir, tenantId);
   }
 
   /** The tenant's data store, opened once and kept. */
-  store(tenantId: string): SqliteTenantStore {
+  store(tenantId: string): TenantDataStore {
     let store = this.stores.get(tenantId);
     if (!store) {
       const tenant = this.getTenant(tenantId);
       if (!tenant) throw new TenantError(`no tenant with id '${tenantId}'`);
-      store = openTenantStore(this.dataPath(tenantId), { clock: this.clock, timeZone: tenant.timeZone });
+      store = openTenantStoreAt(this.location, tenantId, { clock: this.clock, timeZone: tenant.timeZone });
       this.stores.set(tenantId, store);
     }
     return store;

@@ -13,6 +13,7 @@ import {
   type TenantCredentials,
   type TenantRegistry,
 } from '../../src/tenants/index.ts';
+import { testLocation } from '../support/location.ts';
 
 export interface TestTenant {
   tenant: Tenant;
@@ -47,14 +48,14 @@ async function addTenant(tenants: TenantRegistry, name: string): Promise<TestTen
  */
 export async function startTestServer(opts: { clock?: Clock; workers?: number } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'openaqua-api-'));
-  const tenants = openTenantRegistry({ dataDir: dir, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const { location, drop } = testLocation(dir);
+  const tenants = openTenantRegistry({ location, ...(opts.clock ? { clock: opts.clock } : {}) });
   const a = await addTenant(tenants, 'alpha');
   const b = await addTenant(tenants, 'beta');
   const jobs = createJobService({
-    dataDir: dir,
+    location,
     workers: opts.workers ?? 0,
     ...(opts.clock ? { clock: opts.clock } : {}),
-    tenantDataPath: (id: string) => tenants.dataPath(id),
   });
   const app = await buildApp({ tenants, jobs });
   if ((opts.workers ?? 0) > 0) jobs.start();
@@ -71,6 +72,7 @@ export async function startTestServer(opts: { clock?: Clock; workers?: number } 
       await app.close();
       await jobs.stop();
       tenants.close();
+      drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FixedClock } from '../../src/clock.ts';
 import { LocalFileStore } from '../../src/files/index.ts';
 import { claimNext } from '../../src/jobs/claim.ts';
+import { sqliteTenantPath } from '../../src/store/location.ts';
 import { openMetaJobs } from '../../src/store/meta/open.ts';
 import { T0 } from './helpers.ts';
 import { batchesOf, type ServiceFixture, serviceFixture } from './service-fixture.ts';
@@ -21,14 +22,14 @@ describe('crash recovery: a run that died is run again once its lease expires; i
   it('re-claims, completes and leaves only the new attempt’s file', async () => {
     const { id } = fx.jobs.submit(fx.tenant, { queries: [{ query: 'select Name from Account' }] });
     // Another process claimed the job, wrote part of a file, and died.
-    const other = openMetaJobs({ kind: 'sqlite', dataDir: fx.dir });
+    const other = openMetaJobs(fx.location);
     const claimed = claimNext(other, {
       owner: 'dead-process',
       now: clock.now(),
       leaseMillis: 30_000,
       queryMillis: 1000,
       segmentRows: 500_000,
-      tenantDataPath: fx.dataPath,
+      tenantDataPath: (id) => sqliteTenantPath(fx.dir, id),
     })!;
     other.close();
     const files = new LocalFileStore(join(fx.dir, 'files'));

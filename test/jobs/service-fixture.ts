@@ -8,16 +8,25 @@ import {
   type JobServiceOptions,
   type Tenant,
 } from '../../src/jobs/index.ts';
-import { openTenantStore, type SqliteTenantStore } from '../../src/store/index.ts';
+import type { SyncDb } from '../../src/store/db.ts';
+import { type StoreLocation, sqliteTenantPath, tenantSchema } from '../../src/store/location.ts';
+import { openPgDb } from '../../src/store/postgres/db.ts';
+import { openSqliteDb } from '../../src/store/sqlite/db.ts';
+import { openTenantStoreAt } from '../../src/store/tenant/open.ts';
+import type { TenantDataStore } from '../../src/store/tenant/store.ts';
+import { testLocation } from '../support/location.ts';
 import { makeTenant, tempDir } from './helpers.ts';
 
 export interface ServiceFixture {
   dir: string;
   jobs: JobService;
   tenant: Tenant;
+  /** Where the service keeps its data (SQLite under `dir`, or a PostgreSQL database). */
+  location: StoreLocation;
   /** The tenant's data, to write records the jobs then read. */
-  store: SqliteTenantStore;
-  dataPath(tenantId: string): string;
+  store: TenantDataStore;
+  /** A raw connection to the tenant's data, for tests that damage it. */
+  rawData(): SyncDb;
   /** The text of a result file (undefined when it is gone). */
   download(fileId: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -25,23 +34,27 @@ export interface ServiceFixture {
 
 /** A job service on a temporary data directory with one tenant; `workers: 0` unless told. */
 export function serviceFixture(
-  opts: Partial<Omit<JobServiceOptions, 'dataDir' | 'tenantDataPath'>> & { clock?: Clock } = {},
+  opts: Partial<Omit<JobServiceOptions, 'location'>> & { clock?: Clock } = {},
 ): ServiceFixture {
   const { dir, cleanup } = tempDir();
   mkdirSync(join(dir, 'tenants'));
-  const dataPath = (id: string) => join(dir, 'tenants', `${id}.sqlite`);
+  const { location, drop } = testLocation(dir);
   const tenant = makeTenant();
-  const store = openTenantStore(dataPath(tenant.id), {
+  const store = openTenantStoreAt(location, tenant.id, {
     timeZone: tenant.timeZone,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const jobs = createJobService({ workers: 0, ...opts, dataDir: dir, tenantDataPath: dataPath });
+  const jobs = createJobService({ workers: 0, ...opts, location });
   return {
     dir,
+    location,
     jobs,
     tenant,
     store,
-    dataPath,
+    rawData: () =>
+      location.kind === 'postgres'
+        ? openPgDb(location.url, { schema: tenantSchema(tenant.id) })
+        : openSqliteDb(sqliteTenantPath(location.dataDir, tenant.id)),
     async download(fileId) {
       const file = await jobs.openFile(tenant, fileId);
       return file && text(file.stream);
@@ -49,6 +62,7 @@ export function serviceFixture(
     async close() {
       await jobs.stop();
       store.close();
+      drop();
       cleanup();
     },
   };

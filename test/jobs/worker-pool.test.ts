@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openMetaDb } from '../../src/store/meta/open.ts';
 import { batchesOf, filesOnDisk, type ServiceFixture, serviceFixture } from './service-fixture.ts';
 
 describe('worker threads run jobs off the main thread: FIFO per session, sessions side by side', () => {
@@ -42,7 +41,7 @@ describe('worker threads run jobs off the main thread: FIFO per session, session
       }),
       expected.map((n) => ['completed', n]),
     );
-    const meta = new Database(join(fx.dir, 'meta.sqlite'), { readonly: true });
+    const meta = openMetaDb(fx.location);
     try {
       for (const project of ['A', 'B']) {
         const runs = meta
@@ -75,7 +74,7 @@ describe('worker threads run jobs off the main thread: FIFO per session, session
     // stop() waits for the worker's run to end.
     await fx.jobs.stop();
     assert.deepEqual(filesOnDisk(fx), []);
-    const meta = new Database(join(fx.dir, 'meta.sqlite'), { readonly: true });
+    const meta = openMetaDb(fx.location);
     try {
       assert.equal(meta.prepare('SELECT status FROM jobs WHERE id = ?').pluck().get(id), 'cancelled');
       assert.deepEqual(

@@ -6,7 +6,9 @@ import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { createJobService, type JobService } from '../../src/jobs/index.ts';
+import type { StoreLocation } from '../../src/store/location.ts';
 import { openTenantRegistry, type Tenant, type TenantRegistry } from '../../src/tenants/index.ts';
+import { testLocation } from '../support/location.ts';
 import { type GnupgHome, gnupgHome, makeKeyPair, openpgpDecrypt, type TestKeyPair } from './keys.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: job JSON is read field by field and asserted on
@@ -16,24 +18,22 @@ describe('encrypted:"pgp" through the job service: segments, a removed key, a re
   let dir: string;
   let tenants: TenantRegistry;
   let jobs: JobService;
+  let location: StoreLocation;
+  let drop: () => void;
   let keys: TestKeyPair;
   let gpg: GnupgHome;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'openaqua-pgp-'));
-    tenants = openTenantRegistry({ dataDir: dir });
+    ({ location, drop } = testLocation(dir));
+    tenants = openTenantRegistry({ location });
     await tenants.createTenant({ name: 'acme', segments: true });
     tenants.store(tenants.findTenant('acme')!.id).bulkInsert(
       'Account',
       ['Name'],
       ['a', 'b', 'c', 'd', 'e'].map((n) => [n]),
     );
-    jobs = createJobService({
-      dataDir: dir,
-      workers: 0,
-      segmentRows: 2,
-      tenantDataPath: (id) => tenants.dataPath(id),
-    });
+    jobs = createJobService({ location, workers: 0, segmentRows: 2 });
     keys = await makeKeyPair();
     gpg = gnupgHome(keys.privateKey);
   });
@@ -41,6 +41,7 @@ describe('encrypted:"pgp" through the job service: segments, a removed key, a re
     gpg.close();
     await jobs.stop();
     tenants.close();
+    drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import { buildApp } from '../../src/api/index.ts';
 import type { RateLimitOptions } from '../../src/api/rate-limit.ts';
 import { createJobService, type JobService } from '../../src/jobs/index.ts';
 import { openTenantRegistry, type TenantCredentials, type TenantRegistry } from '../../src/tenants/index.ts';
+import { testLocation } from '../support/location.ts';
 
 export interface LimitedServer {
   url: string;
@@ -28,10 +29,11 @@ export function basic(c: { username: string; password: string }): string {
 
 export async function startLimitedServer(rateLimit: RateLimitOptions): Promise<LimitedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'openaqua-ratelimit-'));
-  const tenants = openTenantRegistry({ dataDir: dir });
+  const { location, drop } = testLocation(dir);
+  const tenants = openTenantRegistry({ location });
   const alpha = (await tenants.createTenant({ name: 'alpha' })).credentials;
   const beta = (await tenants.createTenant({ name: 'beta' })).credentials;
-  const jobs = createJobService({ dataDir: dir, workers: 0, tenantDataPath: (id) => tenants.dataPath(id) });
+  const jobs = createJobService({ location, workers: 0 });
   const app = await buildApp({ tenants, jobs, rateLimit });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -47,6 +49,7 @@ export async function startLimitedServer(rateLimit: RateLimitOptions): Promise<L
       await app.close();
       await jobs.stop();
       tenants.close();
+      drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

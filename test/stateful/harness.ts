@@ -8,20 +8,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/index.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { createJobService, type JobService } from '../../src/jobs/index.ts';
+import type { SyncDb } from '../../src/store/db.ts';
+import { type StoreLocation, sqliteTenantPath, tenantSchema } from '../../src/store/location.ts';
+import { openMetaDb } from '../../src/store/meta/open.ts';
+import { openPgDb } from '../../src/store/postgres/db.ts';
+import { openSqliteDb } from '../../src/store/sqlite/db.ts';
 import { openTenantRegistry, type Tenant, type TenantRegistry } from '../../src/tenants/index.ts';
 import { call, type Json } from '../api/server.ts';
+import { testLocation } from '../support/location.ts';
 
 export type { Json };
 
 export interface StatefulServer {
   url: string;
   dir: string;
+  location: StoreLocation;
   app: FastifyInstance;
   tenants: TenantRegistry;
   jobs: JobService;
@@ -48,7 +54,8 @@ export interface ServerOptions {
 /** Starts a server with one tenant on a free port of 127.0.0.1, in a temporary directory. */
 export async function startServer(opts: ServerOptions = {}): Promise<StatefulServer> {
   const dir = mkdtempSync(join(tmpdir(), 'openaqua-stateful-'));
-  const tenants = openTenantRegistry({ dataDir: dir, ...(opts.dataClock ? { clock: opts.dataClock } : {}) });
+  const { location, drop } = testLocation(dir);
+  const tenants = openTenantRegistry({ location, ...(opts.dataClock ? { clock: opts.dataClock } : {}) });
   const { tenant } = await tenants.createTenant({
     name: 'acme',
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
@@ -58,11 +65,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<StatefulSer
   let token: { value: string; issued: number; until: number } | undefined;
   const errors: unknown[] = [];
   const jobs = createJobService({
-    dataDir: dir,
+    location,
     workers,
     ...(opts.jobClock ? { clock: opts.jobClock } : {}),
     ...(opts.segmentRows ? { segmentRows: opts.segmentRows } : {}),
-    tenantDataPath: (id: string) => tenants.dataPath(id),
     onError: (e) => errors.push(e),
   });
   const app = await buildApp({ tenants, jobs });
@@ -72,6 +78,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<StatefulSer
   return {
     url: `http://127.0.0.1:${port}`,
     dir,
+    location,
     app,
     tenants,
     jobs,
@@ -93,6 +100,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<StatefulSer
         await jobs.stop();
         tenants.close();
       } finally {
+        drop();
         rmSync(dir, { recursive: true, force: true });
       }
       assert.deepEqual(errors, []);
@@ -234,15 +242,17 @@ export class Replica {
   }
 }
 
-/** Read-only access to the service's job tables (start and finish times, snapshot sequences). */
-export function metaReader(s: StatefulServer): Database.Database {
-  return new Database(join(s.dir, 'meta.sqlite'), { readonly: true });
+/** A connection to the service's job tables (start and finish times, snapshot sequences). */
+export function metaReader(s: StatefulServer): SyncDb {
+  return openMetaDb(s.location);
 }
 
-/** Read-only access to the tenant's data file (change sequence of records). */
-export function dataReader(s: StatefulServer): Database.Database {
+/** A connection to the tenant's data (change sequence of records), on whichever store holds it. */
+export function dataReader(s: StatefulServer): SyncDb {
   s.tenants.store(s.tenant.id);
-  return new Database(s.tenants.dataPath(s.tenant.id), { readonly: true });
+  return s.location.kind === 'postgres'
+    ? openPgDb(s.location.url, { schema: tenantSchema(s.tenant.id) })
+    : openSqliteDb(sqliteTenantPath(s.location.dataDir, s.tenant.id));
 }
 
 /** The rows of a stateless full export of a query, as sorted CSV lines. */

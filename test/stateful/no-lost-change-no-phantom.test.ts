@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import type Database from 'better-sqlite3';
+import type { Statement, SyncDb } from '../../src/store/db.ts';
 import {
   batchCsv,
   crud,
@@ -71,12 +71,12 @@ class Writer {
   private stopped = false;
   private randomOps = 0;
   private names = 0;
-  private readonly seqOf: Database.Statement;
+  private readonly seqOf: Statement<unknown>;
   loop: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly s: StatefulServer,
-    data: Database.Database,
+    data: SyncDb,
   ) {
     this.seqOf = data.prepare('SELECT "_seq" FROM "Account" WHERE "Id" = ?').pluck();
   }
@@ -226,8 +226,8 @@ class Writer {
 
 describe('no lost change, no phantom: a session syncs exactly while a writer keeps changing the table', () => {
   let s: StatefulServer;
-  let meta: Database.Database;
-  let data: Database.Database;
+  let meta: SyncDb;
+  let data: SyncDb;
   before(async () => {
     s = await startServer({ workers: 2 });
     meta = metaReader(s);
@@ -245,7 +245,7 @@ describe('no lost change, no phantom: a session syncs exactly while a writer kee
     writer.start();
     const replica = new Replica(1);
     const snapshotOf = meta.prepare('SELECT snapshot_seq FROM jobs WHERE id = ?').pluck();
-    const planOf = meta.prepare('SELECT full, after_seq FROM batches WHERE job_id = ?');
+    const planOf = meta.prepare('SELECT "full", after_seq FROM batches WHERE job_id = ?');
     let cursor: number | null = null;
     let rowsCompared = 0;
     let flagged = 0;

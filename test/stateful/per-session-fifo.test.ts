@@ -47,7 +47,7 @@ describe('per-session FIFO: a session’s jobs run one at a time in the order re
           `SELECT id, ord, project, status, attempts, started_at, finished_at FROM jobs
            WHERE id IN (${submitted.map(() => '?').join(',')}) ORDER BY ord`,
         )
-        .all(...submitted.map((j) => j.id)) as Row[];
+        .all(...submitted.map((j) => j.id)) as unknown as Row[];
       assert.equal(rows.length, SESSIONS * JOBS_PER_SESSION);
       const fullById = new Map(ended.map((j) => [j.id, j.batches[0].full]));
       for (let n = 0; n < SESSIONS; n++) {
