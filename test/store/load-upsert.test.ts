@@ -86,6 +86,53 @@ describe('loads', () => {
     }
   });
 
+  it('fed record by record end as the same records loaded at once would', () => {
+    const C = 'c'.repeat(32);
+    const D = 'd'.repeat(32);
+    const records = [
+      { Id: A, Name: 'live, updated' },
+      { Id: B, Name: 'deleted, created again', Balance: '2.5' },
+      { Id: C, Name: 'new', Status: 'Draft' },
+      { Id: C, Balance: '-1' },
+      { Name: 'no Id', AutoPay: 'true' },
+      { Id: A, Status: 'Canceled' },
+      { Id: D, Name: 'new, then given twice more' },
+      ...Array.from({ length: 1200 }, (_, i) => ({ Name: `n${i}`, Balance: i % 7 === 0 ? '' : String(i) })),
+      { Id: D, Name: 'second' },
+      { Id: D, BillCycleDay: 3 },
+    ];
+    const state = (store: ReturnType<typeof tempStore>['store']) =>
+      query(
+        store,
+        'SELECT "Id", "Name", CAST("Balance" AS DOUBLE PRECISION), "Status", "AutoPay", "BillCycleDay", "_seq", "_created_seq", "_deleted_at" FROM "Account" WHERE "Id" IN (?, ?, ?, ?) ORDER BY "Id"',
+        [A, B, C, D],
+      );
+    const runs = [0, 1].map((staged) => {
+      const t = tempStore();
+      try {
+        t.store.create('Account', { Id: A, Name: 'Acme', Status: 'Active' });
+        t.store.create('Account', { Id: B, Name: 'Beta' });
+        t.store.delete('Account', B);
+        let result: unknown;
+        if (staged) {
+          const session = t.store.beginLoad('Account');
+          for (const r of records) session.add(r);
+          result = session.commit();
+        } else result = t.store.load('Account', records);
+        const counts = query(
+          t.store,
+          'SELECT count(*), count("Balance"), count(DISTINCT "Id") FROM "Account"',
+        );
+        return { result, rows: state(t.store), counts };
+      } finally {
+        t.done();
+      }
+    });
+    assert.deepEqual(runs[1], runs[0]);
+    assert.deepEqual(runs[0]!.result, { inserted: 1204, updated: 5 });
+    assert.deepEqual(runs[0]!.counts, [[1205, 1200 - 172 + 2, 1205]]);
+  });
+
   it('refuse an unknown object', () => {
     const { store, done } = tempStore();
     try {

@@ -43,7 +43,7 @@ export function postgresBackend(url: string, schema: string): TenantBackend {
       begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       idle: IDLE_READERS,
     },
-    rowSink: (_writer, table, columns) => copySink(db, table, columns),
+    rowSink: (_writer, object, columns) => copySink(db, object.name, columns),
     migrationLock: () =>
       db.exec(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK}, hashtext(current_schema()))`),
   };

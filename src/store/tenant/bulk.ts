@@ -3,7 +3,6 @@ import { newId } from '../../ids.ts';
 import type { ObjectDef } from '../../schema/index.ts';
 import type { SqlValue } from '../types.ts';
 import { resolveField } from './encode.ts';
-import { insertSql } from './sql.ts';
 import type { RecordWriter, Stamp } from './writes.ts';
 
 /**
@@ -18,37 +17,27 @@ export interface RowSink {
   abort(reason: string): void;
 }
 
-/** Opens a sink for rows of `columns` (tracking columns included) into `table`. */
-export type OpenRowSink = (writer: RecordWriter, table: string, columns: readonly string[]) => RowSink;
+/** Opens a sink for rows of `columns` (tracking columns included) into `object`'s table. */
+export type OpenRowSink = (writer: RecordWriter, object: ObjectDef, columns: readonly string[]) => RowSink;
 
-/** Records per multi-row INSERT: fewer statement steps, within SQLite's 32766 parameters. */
-const MAX_PARAMS = 32_000;
+/** Rows buffered between two writes of the INSERT sink. */
+const BUFFERED_ROWS = 4096;
 
 /** A sink writing multi-row INSERTs through the writer's cached statements. */
-export const insertSink: OpenRowSink = (writer, table, columns) => {
-  const width = columns.length;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
+export const insertSink: OpenRowSink = (writer, object, columns) => {
   const data = columns.slice(0, -3);
-  const key = `bulk|${table}|${data.join(',')}`;
-  const many = writer.statement(`${key}|${perStatement}`, () => insertSql(table, data, perStatement));
-  const one = writer.statement(`${key}|1`, () => insertSql(table, data, 1));
-  const params: SqlValue[] = new Array(perStatement * width);
-  let filled = 0;
+  let rows: SqlValue[][] = [];
   return {
     add(row) {
-      let at = filled * width;
-      for (const v of row) params[at++] = v;
-      if (++filled === perStatement) {
-        many.run(...params);
-        filled = 0;
-      }
+      rows.push([...row]);
+      if (rows.length === BUFFERED_ROWS) this.end();
     },
     end() {
-      for (let r = 0; r < filled; r++) one.run(...params.slice(r * width, (r + 1) * width));
-      filled = 0;
+      writer.insertMany(object, data, rows);
+      rows = [];
     },
     abort() {
-      filled = 0;
+      rows = [];
     },
   };
 };
@@ -79,7 +68,7 @@ export function bulkInsertRows(
     }
   }
   const needsId = !names.includes('Id');
-  const sink = open(writer, object.name, [...all, '_seq', '_created_seq', '_changed_at']);
+  const sink = open(writer, object, [...all, '_seq', '_created_seq', '_changed_at']);
   const row: SqlValue[] = new Array(all.length + 3);
   let count = 0;
   try {

@@ -20,6 +20,12 @@ export function lookupSql(table: string): string {
   return `SELECT "_deleted_at", "_created_seq" FROM ${quoteIdent(table)} WHERE "Id" = ?`;
 }
 
+/** Which of `n` Ids exist: rows of Id, `_deleted_at`, `_created_seq`. */
+export function lookupManySql(table: string, n: number): string {
+  const ids = Array.from({ length: n }, () => '?').join(', ');
+  return `SELECT "Id", "_deleted_at", "_created_seq" FROM ${quoteIdent(table)} WHERE "Id" IN (${ids})`;
+}
+
 /**
  * Inserts `rows` records at once; parameters per record: the columns, then `_seq`, `_created_seq`,
  * `_changed_at`.

@@ -72,18 +72,58 @@ export class StagedLoad implements LoadSession {
         for (;;) {
           const rows = read.all(last, BATCH) as [number, number, string][];
           if (rows.length === 0) break;
-          for (const [position, k, v] of rows) {
-            const [id, ...values] = JSON.parse(v) as [string | null, ...SqlValue[]];
-            const rec: EncodedRecord = { columns: this.columnSets[k]!, values, id: id ?? undefined };
-            result[this.writer.upsert(this.object, id ?? newId(), rec, stamp)]++;
-            last = position;
-          }
+          this.apply(rows, stamp, result);
+          last = rows[rows.length - 1]![0];
         }
         return result;
       }, 'immediate');
     } finally {
       this.end();
     }
+  }
+
+  /**
+   * Upserts one batch of staged records as `RecordWriter.upsert` would one by one, with one lookup for
+   * the batch and new records inserted many rows at a time. An Id given twice sees its first record.
+   */
+  private apply(rows: readonly [number, number, string][], stamp: Stamp, result: LoadResult): void {
+    const records = rows.map(([, k, v]) => {
+      const [id, ...values] = JSON.parse(v) as [string | null, ...SqlValue[]];
+      return { columns: this.columnSets[k]!, values, id: id ?? undefined } satisfies EncodedRecord;
+    });
+    const given = records.flatMap((r) => (r.id === undefined ? [] : [r.id]));
+    const known = this.writer.lookupMany(this.object, [...new Set(given)]);
+    const pending = new Map<string, { columns: string[]; rows: SqlValue[][] }>();
+    const pendingIds = new Set<string>();
+    const flush = (): void => {
+      for (const p of pending.values()) this.writer.insertMany(this.object, p.columns, p.rows);
+      pending.clear();
+      pendingIds.clear();
+    };
+    for (const rec of records) {
+      const id = rec.id ?? newId();
+      const row = known.get(id);
+      if (row && row[0] === null) {
+        if (pendingIds.has(id)) flush();
+        this.writer.update(this.object, id, rec, stamp);
+        result.updated++;
+        continue;
+      }
+      if (row) this.writer.hardDelete(this.object, id);
+      const createdSeq = row ? row[1] : stamp.seq;
+      const { columns, params } = this.writer.insertRow(this.object, id, rec, stamp, createdSeq);
+      const key = columns.join(',');
+      let group = pending.get(key);
+      if (!group) {
+        group = { columns, rows: [] };
+        pending.set(key, group);
+      }
+      group.rows.push(params);
+      pendingIds.add(id);
+      known.set(id, [null, createdSeq]);
+      result.inserted++;
+    }
+    flush();
   }
 
   abort(): void {

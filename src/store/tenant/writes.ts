@@ -4,7 +4,21 @@ import type { Statement, SyncDb } from '../db.ts';
 import type { SqlValue } from '../types.ts';
 import type { EncodedRecord } from './encode.ts';
 import { localDate } from './encode-time.ts';
-import { hardDeleteSql, insertSql, lookupSql, NEXT_SEQ, softDeleteSql, updateSql } from './sql.ts';
+import {
+  hardDeleteSql,
+  insertSql,
+  lookupManySql,
+  lookupSql,
+  NEXT_SEQ,
+  softDeleteSql,
+  updateSql,
+} from './sql.ts';
+
+/** Rows of the largest multi-row INSERT (then halves, down to one), within SQLite's 32766 parameters. */
+const MAX_ROWS = 512;
+const MAX_PARAMS = 32_000;
+/** Ids looked up by one statement. */
+const LOOKUP_IDS = 500;
 
 /** The change every statement of one writing transaction is stamped with. */
 export interface Stamp {
@@ -62,8 +76,17 @@ export class RecordWriter {
       .get(id) as [number | null, number] | undefined;
   }
 
-  /** Inserts a record; `createdSeq` is the change that first created it (a re-created record keeps it). */
-  insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp, createdSeq = stamp.seq): void {
+  /**
+   * The columns and parameters inserting a record takes (see insertSql); `createdSeq` is the change
+   * that first created it (a re-created record keeps it).
+   */
+  insertRow(
+    object: ObjectDef,
+    id: string,
+    rec: EncodedRecord,
+    stamp: Stamp,
+    createdSeq = stamp.seq,
+  ): { columns: string[]; params: SqlValue[] } {
     const columns = ['Id', ...rec.columns];
     const params: SqlValue[] = [id, ...rec.values];
     // CreatedDate/UpdatedDate not given (absent or empty) are the time of the change.
@@ -77,9 +100,46 @@ export class RecordWriter {
       }
     }
     params.push(stamp.seq, createdSeq, stamp.now);
-    this.statement(`insert|${object.name}|${columns.join(',')}`, () => insertSql(object.name, columns)).run(
-      ...params,
-    );
+    return { columns, params };
+  }
+
+  /** Inserts a record; `createdSeq` is the change that first created it (a re-created record keeps it). */
+  insert(object: ObjectDef, id: string, rec: EncodedRecord, stamp: Stamp, createdSeq = stamp.seq): void {
+    const { columns, params } = this.insertRow(object, id, rec, stamp, createdSeq);
+    this.insertMany(object, columns, [params]);
+  }
+
+  /**
+   * Inserts rows of `columns` (each row: the columns' values, then `_seq`, `_created_seq`,
+   * `_changed_at`) with multi-row INSERTs of a few fixed sizes, so the statements stay few.
+   */
+  insertMany(object: ObjectDef, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): void {
+    const width = columns.length + 3;
+    const key = `insert|${object.name}|${columns.join(',')}`;
+    let at = 0;
+    for (let size = MAX_ROWS; size >= 1; size >>= 1) {
+      if (size * width > MAX_PARAMS && size > 1) continue;
+      const statement = this.statement(`${key}|${size}`, () => insertSql(object.name, columns, size));
+      while (rows.length - at >= size) {
+        statement.run(...rows.slice(at, at + size).flat());
+        at += size;
+      }
+    }
+  }
+
+  /** Which of `ids` exist: each one's `_deleted_at` (null while live) and `_created_seq`. */
+  lookupMany(object: ObjectDef, ids: readonly string[]): Map<string, [number | null, number]> {
+    const found = new Map<string, [number | null, number]>();
+    for (let at = 0; at < ids.length; at += LOOKUP_IDS) {
+      const chunk = ids.slice(at, at + LOOKUP_IDS);
+      // Padded to a fixed length (an absent Id repeated), so one statement serves every chunk.
+      const padded = [...chunk, ...new Array<string>(LOOKUP_IDS - chunk.length).fill(chunk[0]!)];
+      const rows = this.statement(`lookupMany|${object.name}`, () => lookupManySql(object.name, LOOKUP_IDS))
+        .raw()
+        .all(...padded) as [string, number | null, number][];
+      for (const [id, deletedAt, createdSeq] of rows) found.set(id, [deletedAt, createdSeq]);
+    }
+    return found;
   }
 
   /**
@@ -115,6 +175,11 @@ export class RecordWriter {
     );
   }
 
+  /** Removes a record outright (a soft-deleted one about to be created again under its Id). */
+  hardDelete(object: ObjectDef, id: string): void {
+    this.statement(`purge1|${object.name}`, () => hardDeleteSql(object.name)).run(id);
+  }
+
   /**
    * Upserts by Id: a new Id (or none) inserts, a live record is updated with the given fields, and a
    * soft-deleted one is replaced by a new record under the same Id. The replacement keeps the first
@@ -127,7 +192,7 @@ export class RecordWriter {
       this.update(object, id, rec, stamp);
       return 'updated';
     }
-    if (row) this.statement(`purge1|${object.name}`, () => hardDeleteSql(object.name)).run(id);
+    if (row) this.hardDelete(object, id);
     this.insert(object, id, rec, stamp, row ? row[1] : stamp.seq);
     return 'inserted';
   }
