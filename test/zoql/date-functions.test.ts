@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { isoWeek, sundayWeek } from '../../src/store/tenant/calendar.ts';
+import { localParts } from '../../src/time/zone.ts';
 import { insert, memoryDb, run } from './db.ts';
 
 describe('date functions', () => {
@@ -81,6 +83,70 @@ describe('date functions', () => {
         [2, 1],
         [3, 1],
       ],
+    );
+  });
+
+  it('agree with the calendar arithmetic for any instant, date and zone', () => {
+    const zones = [
+      'UTC',
+      'America/Los_Angeles',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'America/St_Johns',
+    ];
+    const parts = (y: number, m: number, d: number) => [
+      `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      y,
+      m,
+      Math.floor((m - 1) / 3) + 1,
+      sundayWeek(y, m, d),
+      isoWeek(y, m, d),
+    ];
+    const instant = fc.integer({ min: Date.UTC(1972, 0, 1), max: Date.UTC(2100, 0, 1) });
+    // Mostly around the turn of a year, where weeks are decided.
+    const nearNewYear = fc
+      .tuple(fc.integer({ min: 1972, max: 2099 }), fc.integer({ min: -4 * 86_400_000, max: 4 * 86_400_000 }))
+      .map(([y, off]) => Date.UTC(y, 0, 1) + off);
+    const day = fc.date({
+      min: new Date(Date.UTC(1, 0, 1)),
+      max: new Date(Date.UTC(9999, 11, 31)),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.array(fc.tuple(fc.oneof(instant, nearNewYear), day), { minLength: 1, maxLength: 20 }),
+        (zone, values) => {
+          const db = memoryDb();
+          try {
+            values.forEach(([ms, date], i) =>
+              insert(db, 'Account', {
+                Id: `a${String(i).padStart(2, '0')}`,
+                CreatedDate: ms,
+                LastInvoiceDate: date.toISOString().slice(0, 10),
+              }),
+            );
+            const actual = run(
+              db,
+              'select DATE(CreatedDate), YEAR(CreatedDate), MONTH(CreatedDate), QUARTER(CreatedDate), WEEK(CreatedDate), WEEKOFYEAR(CreatedDate), ' +
+                'DATE(LastInvoiceDate), YEAR(LastInvoiceDate), MONTH(LastInvoiceDate), QUARTER(LastInvoiceDate), WEEK(LastInvoiceDate), WEEKOFYEAR(LastInvoiceDate) from Account order by Id',
+              { timeZone: zone },
+            );
+            const expected = values.map(([ms, date]) => {
+              const p = localParts(ms, zone);
+              return [
+                ...parts(p.y, p.m, p.d),
+                ...parts(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()),
+              ];
+            });
+            assert.deepEqual(actual, expected);
+          } finally {
+            db.close();
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
