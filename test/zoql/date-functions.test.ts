@@ -120,13 +120,13 @@ describe('date functions', () => {
         (zone, values) => {
           const db = memoryDb();
           try {
-            values.forEach(([ms, date], i) =>
+            values.forEach(([ms, date], i) => {
               insert(db, 'Account', {
                 Id: `a${String(i).padStart(2, '0')}`,
                 CreatedDate: ms,
                 LastInvoiceDate: date.toISOString().slice(0, 10),
-              }),
-            );
+              });
+            });
             const actual = run(
               db,
               'select DATE(CreatedDate), YEAR(CreatedDate), MONTH(CreatedDate), QUARTER(CreatedDate), WEEK(CreatedDate), WEEKOFYEAR(CreatedDate), ' +
