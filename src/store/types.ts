@@ -1,10 +1,12 @@
 /**
- * The store's ports. Adapters live in store/sqlite/ (and later store/postgres/).
+ * The store's ports. The tenant store is written once (store/tenant/) over SQLite (store/sqlite/) or
+ * PostgreSQL (store/postgres/).
  *
- * Encoding of values in the embedded store (what `rows()` yields per column):
+ * Encoding of values (what `rows()` yields per column of a compiled query, on either store):
  * - ID, string, picklist: string
- * - decimal: number (REAL; at most MAX_DECIMAL_DIGITS significant digits, so every stored value
- *   round-trips exactly); exact aggregates (sum, avg) yield a decimal string
+ * - decimal: number (at most MAX_DECIMAL_DIGITS significant digits, so every stored value
+ *   round-trips exactly; SQLite stores REAL, PostgreSQL NUMERIC, which raw SQL reads as exact text);
+ *   exact aggregates (sum, avg) yield a decimal string
  * - integer: number; boolean: 0 | 1
  * - date: 'YYYY-MM-DD' string; dateTime: epoch milliseconds (number)
  * - null: null
