@@ -201,6 +201,15 @@ function cell(c: string, oid: number, type: FieldType, opts: ExportOptions): Cel
   }
 }
 
+/** Instants (epoch seconds) at which a zone's offsets are compared before COPY writes datetimes in it. */
+export const ZONE_PROBES = { from: WHOLE_MINUTE_OFFSETS_FROM / 1000, to: 2_208_988_800, step: 7 * 86_400 };
+
+/**
+ * The zone's offset in seconds at every probe instant, as PostgreSQL's time zone database has it
+ * (`$1`: the zone): one text array, probes in order.
+ */
+export const ZONE_OFFSETS_SQL = `SELECT array_agg((extract(epoch FROM to_timestamp(s) AT TIME ZONE $1) - s)::int ORDER BY s)::text FROM generate_series(${ZONE_PROBES.from}::bigint, ${ZONE_PROBES.to}::bigint, ${ZONE_PROBES.step}) AS s`;
+
 /** A COPY statement, and the time zone its session must be in while it runs. */
 export interface CopyPlan {
   readonly sql: string;

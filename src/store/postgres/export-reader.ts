@@ -3,11 +3,12 @@ import copyStreams from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import type { CsvLines } from '../../export/result-file.ts';
 import { PG_FETCH_ROWS } from '../../limits.ts';
+import { offsetMinutes } from '../../time/zone.ts';
 import type { CsvFormat, ExportReader, ExportSnapshot } from '../export-reader.ts';
 import { tenantSchema } from '../location.ts';
 import { CURRENT_SEQ } from '../tenant/sql.ts';
 import type { CompiledQuery } from '../types.ts';
-import { copyCsvSql, inlineParams } from './copy-sql.ts';
+import { copyCsvSql, inlineParams, ZONE_OFFSETS_SQL, ZONE_PROBES } from './copy-sql.ts';
 import { rewritePlaceholders } from './placeholders.ts';
 
 /** How export connections show in pg_stat_activity. */
@@ -234,19 +235,36 @@ export class PgExportReader implements ExportReader {
     this.idle.push(conn);
   }
 
-  /** Whether PostgreSQL has `zone` in its time zone database (names only: no POSIX rules). */
+  /**
+   * Whether PostgreSQL writes datetimes in `zone` as the formatter does: the name is in its time zone
+   * database (not read as a POSIX rule), and its offsets agree with this runtime's (whose time zone
+   * data may be of another release) at weekly instants from 1973 to 2040.
+   */
   async knowsZone(client: pg.Client, zone: string): Promise<boolean> {
     let known = this.zones.get(zone);
     if (known === undefined) {
-      const r = await client.query({
+      const named = await client.query({
         text: 'SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)',
         values: [zone],
         rowMode: 'array',
       });
-      known = r.rows[0]?.[0] === 1;
+      known = named.rows[0]?.[0] === 1 && (await this.offsetsAgree(client, zone));
       this.zones.set(zone, known);
     }
     return known;
+  }
+
+  private async offsetsAgree(client: pg.Client, zone: string): Promise<boolean> {
+    const r = await client.query({ text: ZONE_OFFSETS_SQL, values: [zone], rowMode: 'array' });
+    const theirs = String(r.rows[0]?.[0] ?? '{}')
+      .slice(1, -1)
+      .split(',')
+      .map(Number);
+    const { from, to, step } = ZONE_PROBES;
+    let i = 0;
+    for (let s = from; s <= to; s += step, i++)
+      if (theirs[i] !== offsetMinutes(s * 1000, zone) * 60) return false;
+    return i === theirs.length;
   }
 
   /** Starts the snapshot's transaction and reads its seq; a failing idle connection is replaced once. */
