@@ -1,5 +1,5 @@
 import { resolveSetting } from '../config.ts';
-import type { TenantStore } from '../store/index.ts';
+import type { TenantDataStore } from '../store/index.ts';
 import { type StoreLocation, storeLocation } from '../store/location.ts';
 import { openTenantRegistry, type Tenant, TenantError, type TenantRegistry } from '../tenants/index.ts';
 
@@ -31,7 +31,7 @@ export async function withRegistry<T>(
 export function withTenant<T>(
   flags: Record<string, unknown>,
   name: string,
-  fn: (tenant: Tenant, store: TenantStore) => T | Promise<T>,
+  fn: (tenant: Tenant, store: TenantDataStore) => T | Promise<T>,
 ): Promise<T> {
   return withRegistry(flags, (registry) => {
     const tenant = registry.findTenant(name);

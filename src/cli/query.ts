@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { settingOption } from '../config.ts';
 import { QueryError } from '../errors.ts';
 import { writeCsvStream } from '../export/index.ts';
-import { compileSqlite } from '../store/sqlite/compile.ts';
+import { compileQuery } from '../store/index.ts';
 import { analyze } from '../zoql/index.ts';
 import { withTenant } from './context.ts';
 
@@ -43,7 +43,7 @@ export function register(program: Command): void {
         return;
       }
       await withTenant(flags, tenantName, async (tenant, store) => {
-        const compiled = compileSqlite(query, { now: Date.now(), timeZone: tenant.timeZone });
+        const compiled = compileQuery(query, { now: Date.now(), timeZone: tenant.timeZone }, store.dialect);
         const header = query.columns.map((c) => (flags.header === 'labels' ? c.labelHeader : c.nameHeader));
         const options = {
           timeZone: tenant.timeZone,

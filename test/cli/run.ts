@@ -1,8 +1,47 @@
 /** Runs the `openaqua` command as a user would, in a child process. */
 import { execFile, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StoreLocation } from '../../src/store/location.ts';
+import { type TestLocation, testLocation } from '../support/location.ts';
 
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+const databases = new Map<string, TestLocation>();
+process.once('exit', () => {
+  for (const l of databases.values()) {
+    try {
+      l.drop();
+    } catch {
+      // The throwaway server may have stopped first; its databases went with it.
+    }
+  }
+});
+
+/**
+ * The environment that puts a command's store where the test matrix wants it: on PostgreSQL, every data
+ * directory a test names with `--data DIR` (or OPENAQUA_DATA) gets a database of its own (made on first use, dropped at exit)
+ * through OPENAQUA_DATABASE_URL; on SQLite, nothing.
+ * @example spawn(process.execPath, [...], { env: { ...process.env, ...storeEnv(['--data', dir]) } })
+ */
+export function storeEnv(args: readonly string[], env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const i = args.indexOf('--data');
+  const dir = i >= 0 ? args[i + 1] : env.OPENAQUA_DATA;
+  if (dir === undefined || args.includes('--database-url') || env.OPENAQUA_DATABASE_URL) return {};
+  const location = locationFor(dir);
+  return location.kind === 'postgres' ? { OPENAQUA_DATABASE_URL: location.url } : {};
+}
+
+/** The store location the commands of a test given `--data dir` use (to open it in the test too). */
+export function locationFor(dir: string): StoreLocation {
+  const key = resolve(dir);
+  let l = databases.get(key);
+  if (!l) {
+    l = testLocation(key);
+    databases.set(key, l);
+  }
+  return l.location;
+}
 
 export function openaqua(
   args: string[],
@@ -12,7 +51,7 @@ export function openaqua(
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
+      { env: { ...process.env, ...storeEnv(args, env), ...env }, timeout: 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -41,6 +80,6 @@ export function spawnServe(dir: string, opts: { demoAccounts: number; logLevel: 
       '--log-level',
       opts.logLevel,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...storeEnv(['--data', dir]) } },
   );
 }

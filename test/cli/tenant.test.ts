@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTenantRegistry } from '../../src/tenants/index.ts';
-import { openaqua } from './run.ts';
+import { locationFor, openaqua } from './run.ts';
 
 describe('openaqua tenant', () => {
   let dir: string;
@@ -32,7 +32,7 @@ describe('openaqua tenant', () => {
     assert.equal(out.tenant, 'acme');
     assert.equal(out.username, 'ops');
     assert.equal(out.password, 'hunter22');
-    const registry = openTenantRegistry({ dataDir: dir });
+    const registry = openTenantRegistry({ location: locationFor(dir) });
     try {
       assert.equal((await registry.authenticatePassword('ops', 'hunter22'))?.name, 'acme');
       assert.equal((await registry.authenticateClient(out.clientId, out.clientSecret))?.name, 'acme');

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { basicHeader, type Json } from '../api/server.ts';
-import { MAIN, openaqua } from '../cli/run.ts';
+import { MAIN, openaqua, storeEnv } from '../cli/run.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 7);
@@ -84,7 +84,7 @@ function serve(dir: string): Promise<Server> {
       '--log-level',
       'silent',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...storeEnv(['--data', dir]) } },
   );
   let out = '';
   let err = '';
