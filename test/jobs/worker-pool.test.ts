@@ -76,9 +76,17 @@ describe('worker threads run jobs off the main thread: FIFO per session, session
     assert.deepEqual(filesOnDisk(fx), []);
     const meta = openMetaDb(fx.location);
     try {
-      assert.equal(meta.prepare('SELECT status FROM jobs WHERE id = ?').pluck().get(id as string), 'cancelled');
+      assert.equal(
+        meta
+          .prepare('SELECT status FROM jobs WHERE id = ?')
+          .pluck()
+          .get(id as string),
+        'cancelled',
+      );
       assert.deepEqual(
-        meta.prepare('SELECT status, message FROM batches WHERE job_id = ? ORDER BY position').all(id as string),
+        meta
+          .prepare('SELECT status, message FROM batches WHERE job_id = ? ORDER BY position')
+          .all(id as string),
         [
           { status: 'aborted', message: 'The query execution has been aborted.' },
           { status: 'pending', message: null },
