@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { createTestDatabase, testServerUrl } from './support/postgres.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,6 +40,11 @@ const RULES: Rule[] = [
     run: 'readme_npm_start',
   },
   { command: 'npm test', instead: 'not run: this test is part of it', run: 'true' },
+  {
+    command: 'export OPENAQUA_DATABASE_URL=postgres://aqua:secret@db.example:5432/aqua',
+    instead: "exports the URL of a fresh database on the tests' PostgreSQL server instead",
+    run: 'export OPENAQUA_DATABASE_URL="$READMETEST_DATABASE_URL"',
+  },
   {
     command: 'npm run bench',
     instead: 'not run: minutes of timed work, which npm test never does',
@@ -127,7 +133,16 @@ function copyCheckout(to: string): void {
 
 const MARK = '@@readme-block';
 
-it('runs every shell command of README.md as written', { timeout: 600_000 }, async (t) => {
+// The scale-out walkthrough needs a PostgreSQL server, as a reader following it would have.
+const pg = await testServerUrl();
+
+it('runs every shell command of README.md as written', {
+  timeout: 600_000,
+  skip: 'skip' in pg ? pg.skip : false,
+}, async (t) => {
+  if ('skip' in pg) return;
+  const database = createTestDatabase(pg.url);
+  t.after(() => database.drop());
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const blocks = shellBlocks(readme);
   assert.ok(blocks.length > 0, 'README.md has no shell blocks');
@@ -173,6 +188,7 @@ it('runs every shell command of README.md as written', { timeout: 600_000 }, asy
   }
   env.PATH = `${bin}:${process.env.PATH}`;
   env.READMETEST_LOG = join(work, 'server.log');
+  env.READMETEST_DATABASE_URL = database.url;
 
   // Its own process group, so that the server `npm start` leaves running stops with it.
   const bash = spawn('bash', ['-c', script], {
