@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Option } from 'commander';
 import {
+  DELETED_RETENTION_DAYS,
   FILE_RETENTION_DAYS,
   JOB_LEASE_MILLIS,
   JOB_RETENTION_DAYS,
@@ -22,6 +23,7 @@ export interface Config {
   allowPrivateNotify: boolean;
   fileRetentionDays: number;
   jobRetentionDays: number;
+  deletedRetentionDays: number;
   logLevel: string;
   demoAccounts: number;
   rateLimit: number;
@@ -193,6 +195,16 @@ export const SETTINGS = [
     default: () => JOB_RETENTION_DAYS,
     defaultText: String(JOB_RETENTION_DAYS),
     description: 'days a job record is kept',
+    parse: integer(1, 36_500),
+  }),
+  setting({
+    key: 'deletedRetentionDays',
+    flag: '--deleted-retention-days <days>',
+    env: 'OPENAQUA_DELETED_RETENTION_DAYS',
+    default: () => DELETED_RETENTION_DAYS,
+    defaultText: String(DELETED_RETENTION_DAYS),
+    description:
+      'days a deleted record is kept for incremental exports before it is purged (a session idle longer gets a full load)',
     parse: integer(1, 36_500),
   }),
   setting({

@@ -14,6 +14,7 @@ const SERVE_SETTINGS: readonly ConfigKey[] = [
   'allowPrivateNotify',
   'fileRetentionDays',
   'jobRetentionDays',
+  'deletedRetentionDays',
   'logLevel',
   'rateLimit',
   'authFailureLimit',

@@ -53,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     allowPrivateNotify: config.allowPrivateNotify,
     fileRetentionDays: config.fileRetentionDays,
     jobRetentionDays: config.jobRetentionDays,
+    deletedRetentionDays: config.deletedRetentionDays,
     tenantIds: () => tenants.listTenants().map((t) => t.id),
     onError: (err) => report(err),
   });

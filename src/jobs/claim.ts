@@ -10,6 +10,8 @@ export interface ClaimOptions {
   readonly leaseMillis: number;
   readonly queryMillis: number;
   readonly segmentRows: number;
+  /** How long deleted records are kept before the sweeper purges them. */
+  readonly deletedRetentionDays?: number;
   tenantDataPath(tenantId: string): string;
 }
 
@@ -36,7 +38,7 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
     let batches = batchesOf(db, picked.id);
     if (picked.stateful && picked.partner !== null && picked.project !== null) {
       const key = { tenantId: picked.tenantId, partner: picked.partner, project: picked.project };
-      const plans = planSession(db, key, batches, opts.now);
+      const plans = planSession(db, key, batches, opts.now, opts.deletedRetentionDays);
       batches.forEach((b, i) => {
         // A requested window start makes every query incremental from it.
         const plan = picked.incrementalTime !== null ? { full: false, afterSeq: null } : plans[i]!;

@@ -21,6 +21,7 @@ export interface SchedulerDeps {
   readonly leaseMillis: number;
   readonly queryMillis: number;
   readonly segmentRows: number;
+  readonly deletedRetentionDays?: number;
   readonly newId: () => string;
   tenantDataPath(tenantId: string): string;
   /** Called once a run has ended the job (completed or aborted). */
@@ -48,6 +49,7 @@ export class Scheduler {
       leaseMillis: d.leaseMillis,
       queryMillis: d.queryMillis,
       segmentRows: d.segmentRows,
+      ...(d.deletedRetentionDays !== undefined ? { deletedRetentionDays: d.deletedRetentionDays } : {}),
       tenantDataPath: (id) => d.tenantDataPath(id),
     });
   }

@@ -52,6 +52,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
   const files: FileStore = openFileStore(opts.files, join(location.dataDir, 'files'));
   const owner = newId();
   const leaseMillis = opts.leaseMillis ?? JOB_LEASE_MILLIS;
+  const deletedRetentionDays = opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS;
   const onError = opts.onError ?? ((e: unknown) => console.error(e));
   const pool = new WorkerPool(Math.max(0, opts.workers), { location, files: opts.files });
   const stores = new StoreCache(location);
@@ -122,6 +123,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     leaseMillis,
     queryMillis: opts.queryMillis ?? MAX_QUERY_MILLIS,
     segmentRows: opts.segmentRows ?? SEGMENT_ROWS,
+    deletedRetentionDays,
     newId,
     tenantDataPath: (id) => sqliteTenantPath(location.dataDir, id),
     jobEnded: (job, status) => {
@@ -149,7 +151,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
 
   const service: JobService = {
     submit(tenant, body, submitOpts) {
-      const json = submitJob({ db, clock, newId }, tenant, body, submitOpts);
+      const json = submitJob({ db, clock, newId, deletedRetentionDays }, tenant, body, submitOpts);
       if (started) setImmediate(pump);
       return json;
     },
@@ -267,7 +269,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       });
       // Tenants are read after the job sweep, so one whose jobs were just removed is still named by its session.
       const tenantIds = opts.tenantIds ? [...opts.tenantIds()] : knownTenantIds(db);
-      purgeDeletedRecords(tenantIds, location, now, opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS);
+      purgeDeletedRecords(tenantIds, location, now, deletedRetentionDays);
       return result;
     },
   };

@@ -47,7 +47,7 @@ function sameDeleted(a: DeletedSpec | null, b: DeletedSpec | null): boolean {
  * job, it is idle longer than SESSION_IDLE_DAYS, or the query is new to it by name, its text changed, or
  * its deleted section was added, dropped, or changed column or format. Otherwise incremental from the
  * change sequence at which the query last completed. A query with a deleted section also runs full after
- * DELETED_RETENTION_DAYS idle, since deletions older than that may have been purged.
+ * `deletedRetentionDays` (the sweeper's setting) idle, since deletions older than that may have been purged.
  * @example planSession(db, key, [{ name: 'q', query: 'select Id from Account', deleted: null }], now)[0].full
  */
 export function planSession(
@@ -55,6 +55,7 @@ export function planSession(
   key: SessionKey,
   queries: readonly PlannedQuery[],
   now: number,
+  deletedRetentionDays: number = DELETED_RETENTION_DAYS,
 ): QueryPlan[] {
   const session = sessionOf(db, key.tenantId, key.partner, key.project);
   if (!session || now - session.lastCompletedAt > SESSION_IDLE_DAYS * DAY) {
@@ -62,7 +63,7 @@ export function planSession(
   }
   const known = sessionQueries(db, key.tenantId, key.partner, key.project);
   // Deleted records are purged after DELETED_RETENTION_DAYS: past that, an increment could miss deletions.
-  const deletionsPurged = now - session.lastCompletedAt > DELETED_RETENTION_DAYS * DAY;
+  const deletionsPurged = now - session.lastCompletedAt > deletedRetentionDays * DAY;
   return queries.map((q) => {
     const prev = known.get(q.name);
     if (!prev || prev.query !== q.query || !sameDeleted(prev.deleted, q.deleted)) {

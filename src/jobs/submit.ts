@@ -33,6 +33,8 @@ export interface SubmitDeps {
   readonly db: MetaDb;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** How long deleted records are kept before the sweeper purges them (default DELETED_RETENTION_DAYS). */
+  readonly deletedRetentionDays?: number;
 }
 
 /** The outcome of checking one query: fine, or the code and the reason for its batch. */
@@ -177,7 +179,7 @@ export function submitJob(
     const checks = queries.map((q) => checkQuery(q, req.stateful));
     const failed = checks.find((c) => c.code !== undefined);
     const plans = session
-      ? planSession(db, session, queries, now)
+      ? planSession(db, session, queries, now, deps.deletedRetentionDays)
       : queries.map(() => ({ full: true, afterSeq: null }));
     const row: NewJob = {
       id: jobId,

@@ -18,6 +18,7 @@ describe('configuration', () => {
       allowPrivateNotify: false,
       fileRetentionDays: FILE_RETENTION_DAYS,
       jobRetentionDays: JOB_RETENTION_DAYS,
+      deletedRetentionDays: 30,
       logLevel: 'info',
       demoAccounts: 200,
       rateLimit: 600,

@@ -218,3 +218,31 @@ describe('incrementalTime is read in the tenant zone', () => {
     }
   });
 });
+
+describe('a shorter deleted-record retention (--deleted-retention-days 7)', () => {
+  const clock = new FixedClock(T0);
+  let s: StatefulServer;
+  beforeEach(async () => {
+    clock.set(T0);
+    s = await startServer({ jobClock: clock, dataClock: clock, deletedRetentionDays: 7 });
+    await crud.create(s, 'Acme');
+  });
+  afterEach(() => s.close());
+
+  it('runs a query with a deleted section full once the session is idle past that retention, not 30 days', async () => {
+    const run = async (): Promise<Json> => {
+      const job = await waitJob(
+        s,
+        (await submit(s, { ...SESSION, queries: [q('d', ACCOUNTS, DELETED), q('plain')] })).id,
+      );
+      assert.equal(job.status, 'completed');
+      return job;
+    };
+    await run();
+    clock.advance(7 * DAY);
+    assert.deepEqual(fullOf(await run()), [false, false]);
+    clock.advance(7 * DAY + 1);
+    // The sweeper may have purged deletions older than 7 days: an increment could miss them.
+    assert.deepEqual(fullOf(await run()), [true, false]);
+  });
+});

@@ -47,6 +47,8 @@ export interface ServerOptions {
   /** The tenant registry's clock, which also stamps record changes. */
   dataClock?: Clock;
   workers?: number;
+  /** The deleted-record retention the service is configured with (days). */
+  deletedRetentionDays?: number;
   segmentRows?: number;
   timeZone?: string;
 }
@@ -69,6 +71,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<StatefulSer
     workers,
     ...(opts.jobClock ? { clock: opts.jobClock } : {}),
     ...(opts.segmentRows ? { segmentRows: opts.segmentRows } : {}),
+    ...(opts.deletedRetentionDays ? { deletedRetentionDays: opts.deletedRetentionDays } : {}),
     onError: (e) => errors.push(e),
   });
   const app = await buildApp({ tenants, jobs });
