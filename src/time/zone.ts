@@ -1,16 +1,29 @@
 /**
  * Time zone arithmetic without calling Intl per value: offsets are cached per zone and UTC day,
- * with the one transition a day may hold found by bisection.
+ * with the one transition a day may hold found by bisection to the second (transitions out of local
+ * mean time fall on odd seconds, e.g. Africa/Monrovia at 1972-01-07T00:44:30Z).
  */
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
+/** Days in 400 Gregorian years, after which the calendar repeats. */
+const ERA_DAYS = 146_097;
 
 interface DayOffsets {
   start: number;
   end: number;
-  /** First millisecond at which `end` applies; only meaningful when start !== end. */
+  /** First millisecond at which `end` applies (a whole second); only meaningful when start !== end. */
   switchAt: number;
+}
+
+/**
+ * Epoch milliseconds of a UTC wall-clock time (months 1-12), out-of-range fields carried over as
+ * `Date.UTC` does. Unlike `Date.UTC`, years 0-99 are those years, not 1900-1999.
+ * @example utcEpoch(1, 1, 2, 16, 0, 0) === new Date('0001-01-02T16:00:00Z').getTime()
+ */
+export function utcEpoch(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  if (y >= 0 && y < 100) return Date.UTC(y + 400, mo - 1, d, h, mi, s, ms) - ERA_DAYS * DAY;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -71,7 +84,7 @@ function intlOffset(ms: number, zone: string): number {
     }
   }
   if (bc) y = 1 - y;
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const asUtc = utcEpoch(y, mo, d, h, mi, s);
   const floored = ms - (((ms % 1000) + 1000) % 1000);
   return Math.round((asUtc - floored) / MINUTE);
 }
@@ -89,16 +102,15 @@ function offsetsOfDay(day: number, zone: string): DayOffsets {
   const end = intlOffset(t0 + DAY - 1, zone);
   let switchAt = t0 + DAY;
   if (start !== end) {
-    let lo = t0;
-    let hi = t0 + DAY - 1;
-    while (hi - lo > MINUTE) {
-      const mid = Math.floor((lo + hi) / 2 / MINUTE) * MINUTE;
-      if (mid <= lo || mid >= hi) break;
-      if (intlOffset(mid, zone) === start) lo = mid;
+    // Offsets change on whole seconds: bisect over the day's seconds, `lo` at the old offset, `hi` not.
+    let lo = t0 / 1000;
+    let hi = (t0 + DAY) / 1000 - 1;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (intlOffset(mid * 1000, zone) === start) lo = mid;
       else hi = mid;
     }
-    switchAt = hi;
-    if (intlOffset(hi - (hi % MINUTE), zone) !== start) switchAt = hi - (hi % MINUTE);
+    switchAt = hi * 1000;
   }
   entry = { start, end, switchAt };
   if (cache.size > 200_000) cache.clear();
@@ -130,7 +142,7 @@ export function zonedToEpoch(
   s: number,
   zone: string,
 ): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const wall = utcEpoch(y, mo, d, h, mi, s);
   const first = wall - offsetMinutes(wall, zone) * MINUTE;
   const second = wall - offsetMinutes(first, zone) * MINUTE;
   if (first === second) return first;

@@ -116,16 +116,35 @@ const TRANSITIONS = [
   Date.UTC(1986, 0, 1),
   Date.UTC(2037, 10, 1, 9),
   Date.UTC(2100, 2, 14, 10),
+  // Changes off the whole minute: Monrovia left -0:44:30, Dublin left and came back to Dublin Mean Time.
+  Date.UTC(1972, 0, 7, 0, 44, 30),
+  Date.UTC(1916, 4, 21, 2, 25, 21),
+  Date.UTC(1916, 9, 1, 2, 25, 21),
 ];
-/** 0100-01-03: the formatter's zone offsets are right from the year 100 on. */
-const YEAR_100 = -59_011_286_400_000;
+/** Epoch ms of a UTC time in any year (Date.UTC reads the years 0-99 as 1900-1999). */
+function utc(y: number, mo: number, d: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  return t.getTime();
+}
+/** -0001-01-01 (2 BC), year 0 (1 BC), and the years 1-99 that `Date.UTC` cannot name. */
+const EARLIEST = utc(-1, 1, 1);
+const YEAR_100 = utc(100, 1, 1);
+/** Instants in the years 0-99, where `Date.UTC` would read the year as 1900-1999. */
+const EARLY_YEARS = [
+  utc(1, 1, 2) + 16 * 3_600_000,
+  utc(0, 3, 1),
+  utc(12, 6, 30),
+  utc(99, 12, 31) + DAY - 1000,
+];
 const instant = fc.oneof(
-  fc.integer({ min: YEAR_100, max: 253_402_300_799_999 }),
+  fc.integer({ min: EARLIEST, max: 253_402_300_799_999 }),
   fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(2100, 0, 1) }),
   fc
     .tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 }))
     .map(([t, d]) => t + d),
-  fc.integer({ min: YEAR_100, max: YEAR_100 + 2 * DAY }),
+  fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -90_000, max: 90_000 })).map(([t, d]) => t + d),
+  fc.integer({ min: EARLIEST, max: YEAR_100 + 2 * DAY }),
 );
 
 function nullable<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
@@ -209,10 +228,10 @@ describe('COPY renders CSV byte for byte as the row formatter', {
     );
   });
 
-  it('for datetimes around clock changes in every zone, in both dateTimeUtc forms', async () => {
-    const rows = TRANSITIONS.flatMap((t) =>
-      [-3_600_001, -1000, -1, 0, 1, 999, 1000, 1_799_999, 3_600_000].map((d) => t + d),
-    ).map((ms) => [0, null, null, null, null, null, null, null, null, null, null, null, ms]);
+  it('for datetimes around clock changes and in the years 0 to 99 in every zone, in both dateTimeUtc forms', async () => {
+    const rows = [...TRANSITIONS, ...EARLY_YEARS]
+      .flatMap((t) => [-3_600_001, -1000, -1, 0, 1, 999, 1000, 1_799_999, 3_600_000].map((d) => t + d))
+      .map((ms) => [0, null, null, null, null, null, null, null, null, null, null, null, ms]);
     await load(rows);
     const dt = COLUMNS.filter((c) => c.name === 'dt' || c.name === 'id');
     for (const timeZone of ZONES)
