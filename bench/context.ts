@@ -13,6 +13,13 @@ export interface BenchContext {
   readonly options: BenchOptions;
   /** Built before the first case that needs data. */
   world(): World;
+  /**
+   * A world of `rows` invoice items on SQLite in a data directory of its own beside the main world's
+   * (`<dir>-<rows>`), so kept and reused when `--data` is given; `rows` equal to `--rows` is the main world.
+   */
+  worldOf(rows: number): World;
+  /** The main world's tenant in the run's PostgreSQL database (bench/postgres.ts), built on first use. */
+  pgWorld(): Promise<World>;
   /** A scratch directory for output files, removed at the end. */
   readonly workDir: string;
   readonly log: (line: string) => void;
@@ -22,8 +29,10 @@ export interface BenchContext {
 
 export interface BenchCase {
   readonly name: string;
-  /** Whether the case reads the seeded tenant. */
+  /** Whether the case reads the seeded tenant (on SQLite). */
   readonly needsWorld: boolean;
+  /** The store its rows name (default: `sqlite` when it needs the world). */
+  readonly store?: string;
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 

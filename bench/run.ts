@@ -10,6 +10,7 @@
  *   --runs N     timed runs per measurement (default 3)
  *   --data DIR   use (and keep) this data directory; reused when it already holds the bench tenant
  *   --keep       keep the temporary directory and print where it is
+ *   --profile DIR  run every server with `node --cpu-prof --cpu-prof-dir DIR` (a .cpuprofile per thread)
  * Exit status 1 when a case could not be measured; a missed target is reported, not an error.
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -20,11 +21,16 @@ import { parseArgs } from 'node:util';
 import { httpCsvCase } from './cases/http-csv.ts';
 import { httpGzipCase } from './cases/http-gzip.ts';
 import { httpZipCase } from './cases/http-zip.ts';
+import { linearCase } from './cases/linear.ts';
 import { parserCase } from './cases/parser.ts';
+import { pgCsvCase } from './cases/pg-csv.ts';
 import { queryCsvCase } from './cases/query-csv.ts';
-import { statusLatencyCase } from './cases/status-latency.ts';
+import { smallJobsCase } from './cases/small-jobs.ts';
+import { statusLatencyCase, statusTwoExportsCase } from './cases/status-latency.ts';
 import { type BenchCase, type BenchContext, type BenchOptions, failedRow } from './context.ts';
+import { benchPostgres } from './postgres.ts';
 import { killAllNow, stopAll } from './procs.ts';
+import { serverDefaults } from './server.ts';
 import { type BenchRow, printTable, writeResults } from './util.ts';
 import { buildWorld, type World } from './world.ts';
 
@@ -35,13 +41,17 @@ const CASES: readonly BenchCase[] = [
   httpGzipCase,
   httpZipCase,
   statusLatencyCase,
+  pgCsvCase,
+  smallJobsCase,
+  statusTwoExportsCase,
+  linearCase,
 ];
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    `usage: npm run bench -- [--rows N] [--only ${CASES.map((c) => c.name).join(',')}] [--runs N] [--data DIR] [--keep]`,
+    `usage: npm run bench -- [--rows N] [--only ${CASES.map((c) => c.name).join(',')}] [--runs N] [--data DIR] [--keep] [--profile DIR]`,
   );
   process.exit(2);
 }
@@ -59,6 +69,7 @@ const FLAGS = {
   runs: { type: 'string' },
   data: { type: 'string' },
   keep: { type: 'boolean' },
+  profile: { type: 'string' },
 } as const;
 
 function parseFlags() {
@@ -82,7 +93,7 @@ function parseOptions() {
   const unknown = names?.filter((n) => !CASES.some((c) => c.name === n)) ?? [];
   if (unknown.length > 0) usage(`unknown case ${unknown.join(', ')}`);
   const cases = names ? CASES.filter((c) => names.includes(c.name)) : [...CASES];
-  return { options, cases, dataDir: v.data, keep: v.keep === true };
+  return { options, cases, dataDir: v.data, keep: v.keep === true, profile: v.profile };
 }
 
 /** Reads the tenant file once so that every timed run starts from the page cache alike. */
@@ -93,8 +104,10 @@ async function warmPageCache(file: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { options, cases, dataDir, keep } = parseOptions();
+  const { options, cases, dataDir, keep, profile } = parseOptions();
+  if (profile) serverDefaults.nodeArgs = ['--cpu-prof', '--cpu-prof-dir', profile];
   const started = performance.now();
+  let pgSeedSeconds: number | undefined;
   const workDir = mkdtempSync(join(tmpdir(), 'openaqua-bench-'));
   const log = (line: string) =>
     console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}`);
@@ -117,6 +130,9 @@ async function main(): Promise<number> {
 
   let world: World | undefined;
   let worldError: unknown;
+  const worlds = new Map<number, World>();
+  let pgWorld: Promise<World> | undefined;
+  const mainDir = dataDir ?? join(workDir, 'data');
   const ctx: BenchContext = {
     options,
     workDir,
@@ -126,12 +142,31 @@ async function main(): Promise<number> {
       // A world that could not be built fails every case that needs it with the same reason.
       if (worldError !== undefined) throw worldError;
       try {
-        world ??= buildWorld(dataDir ?? join(workDir, 'data'), options.rows, log);
+        world ??= buildWorld(mainDir, options.rows, log);
       } catch (e) {
         worldError = e;
         throw e;
       }
       return world;
+    },
+    worldOf: (n) => {
+      if (n === options.rows) return ctx.world();
+      let w = worlds.get(n);
+      if (!w) {
+        w = buildWorld(`${mainDir}-${n}`, n, log);
+        worlds.set(n, w);
+      }
+      return w;
+    },
+    pgWorld: () => {
+      pgWorld ??= (async () => {
+        const pg = await benchPostgres(log);
+        // The database is new in every run, so its tenant is too: the data directory is the run's own.
+        const w = buildWorld(join(workDir, 'pg-data'), options.rows, log, pg.url);
+        pgSeedSeconds = w.seedSeconds;
+        return w;
+      })();
+      return pgWorld;
     },
   };
 
@@ -147,7 +182,9 @@ async function main(): Promise<number> {
         rows.push(...(await c.run(ctx)));
       } catch (e) {
         log(`${c.name} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        rows.push(failedRow(c.name, options.rows, c.needsWorld ? 'sqlite' : '-', formatOf(c.name), e));
+        rows.push(
+          failedRow(c.name, options.rows, c.store ?? (c.needsWorld ? 'sqlite' : '-'), formatOf(c.name), e),
+        );
         await stopAll();
       }
     }
@@ -161,7 +198,9 @@ async function main(): Promise<number> {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  const seed = world ? `seed ${world.seedSeconds.toFixed(1)} s; ` : '';
+  const seed =
+    (world ? `seed ${world.seedSeconds.toFixed(1)} s; ` : '') +
+    (pgSeedSeconds !== undefined ? `PostgreSQL seed ${pgSeedSeconds.toFixed(1)} s; ` : '');
   console.log(`\n${cpus().length} cores, load average ${load}; ${seed}total ${totalSeconds.toFixed(0)} s`);
   writeResults(RESULTS, rows, {
     options,
@@ -170,6 +209,7 @@ async function main(): Promise<number> {
     cores: cpus().length,
     loadAverage: loadavg(),
     seedSeconds: world?.seedSeconds,
+    pgSeedSeconds,
     totalSeconds,
   });
   console.log(`results: ${RESULTS}`);

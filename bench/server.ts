@@ -24,10 +24,24 @@ export interface ServerProcess {
 const START_TIMEOUT_MS = 60_000;
 const SAMPLE_EVERY_MS = 100;
 
-export async function startServer(dataDir: string, workers = 2): Promise<ServerProcess> {
+export interface ServerOptions {
+  /** Job worker threads (default 2). */
+  workers?: number;
+  /** Run on this PostgreSQL database (`--database-url`); the embedded SQLite store otherwise. */
+  databaseUrl?: string;
+  /** Node options before the script, e.g. `--cpu-prof --cpu-prof-dir DIR` (see run.ts `--profile`). */
+  nodeArgs?: readonly string[];
+}
+
+/** Node options every server gets (run.ts sets them from `--profile`). */
+export const serverDefaults: { nodeArgs: readonly string[] } = { nodeArgs: [] };
+
+export async function startServer(dataDir: string, opts: ServerOptions = {}): Promise<ServerProcess> {
+  const workers = opts.workers ?? 2;
   const child: ChildProcess = spawnTracked(
     process.execPath,
     [
+      ...(opts.nodeArgs ?? serverDefaults.nodeArgs),
       BIN,
       'serve',
       '--host',
@@ -40,6 +54,7 @@ export async function startServer(dataDir: string, workers = 2): Promise<ServerP
       String(workers),
       '--log-level',
       'warn',
+      ...(opts.databaseUrl ? ['--database-url', opts.databaseUrl] : []),
     ],
     // The per-credential rate limit (HTTP 429) would cap the load the cases make; they measure speed.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPENAQUA_RATE_LIMIT: '0' } },

@@ -33,14 +33,17 @@ interface Sample {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Fires GETs of job `id` every 1/RATE s for `maxSeconds`, or, with `untilFinished`, until an answer
- * shows the job finished.
+ * Fires GETs every 1/RATE s for `maxSeconds`, or, with `untilFinished`, until answers have shown every
+ * job finished; with several ids the GETs go to each in turn (each finished job's `finishedAfter` is
+ * set). `finalStatus` is the first finished status other than `completed`, else `completed`.
  */
 async function fireGets(
   client: AquaClient,
-  id: string,
+  ids: string | readonly string[],
   opts: { untilFinished: boolean; maxSeconds: number },
+  finishedAfter: Map<string, number> = new Map(),
 ): Promise<Sample> {
+  const all = typeof ids === 'string' ? [ids] : ids;
   const interval = 1000 / RATE_PER_SECOND;
   const latencies: number[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -53,13 +56,14 @@ async function fireGets(
   for (let i = 0; ; i++) {
     const due = t0 + i * interval;
     if (due - t0 > opts.maxSeconds * 1000) break;
-    if (opts.untilFinished && finalStatus) break;
+    if (opts.untilFinished && finishedAfter.size === all.length) break;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     if (inFlight.size >= MAX_IN_FLIGHT) {
       skipped++;
       continue;
     }
+    const id = all[i % all.length]!;
     const p = client.request('GET', `/v1/batch-query/jobs/${id}`).then(
       ({ status, text }) => {
         latencies.push(performance.now() - due);
@@ -74,9 +78,12 @@ async function fireGets(
           fail('bad json');
           return;
         }
-        if (job.status && FINISHED.includes(job.status) && !finalStatus) {
-          finalStatus = job.status;
-          finalJob = text;
+        if (job.status && FINISHED.includes(job.status) && !finishedAfter.has(id)) {
+          finishedAfter.set(id, (performance.now() - t0) / 1000);
+          if (!finalStatus || finalStatus === 'completed') {
+            finalStatus = job.status;
+            finalJob = text;
+          }
         }
       },
       () => {
@@ -87,6 +94,7 @@ async function fireGets(
     void p.then(() => inFlight.delete(p));
   }
   await Promise.all(inFlight);
+  if (finishedAfter.size < all.length) finalStatus = undefined;
   return { latencies, errors, skipped, seconds: (performance.now() - t0) / 1000, finalStatus, finalJob };
 }
 
@@ -220,4 +228,115 @@ export const statusLatencyCase: BenchCase = {
     }
     return rows;
   },
+};
+
+const TWO_TARGET_P99_MS = 50;
+
+/**
+ * `status-two-exports`: the same open-loop load (OAuth Bearer, 100 GETs/s, each GET to one of the two
+ * jobs in turn) while two full exports run at once (the server's two job workers, one each), against
+ * the idle server. Target: p99 under 50 ms.
+ */
+async function measureTwo(ctx: BenchContext): Promise<BenchRow> {
+  const world = ctx.world();
+  const name = 'status-two-exports';
+  const busyLimitSeconds = Math.max(120, world.rows / 4_000);
+  const server = await startServer(world.dataDir, { workers: 2 });
+  const client = new AquaClient(server.url, world.username, world.password);
+  try {
+    await client.useOAuth(world.clientId, world.clientSecret);
+    const warm = await client.submit('csv', BATCH_NAME, 'select Id, Name from Account');
+    await client.waitCompleted(warm.id!, 50, 120_000);
+
+    const busyP50: number[] = [];
+    const busyP99: number[] = [];
+    const idleP50: number[] = [];
+    const idleP99: number[] = [];
+    const finishes: string[] = [];
+    let worstP99 = 0;
+    let gets = 0;
+    const errors = new Map<string, number>();
+    let skipped = 0;
+    let unfinished = false;
+    for (let r = 0; r < ctx.options.runs && !unfinished; r++) {
+      const idle = await fireGets(client, warm.id!, { untilFinished: false, maxSeconds: IDLE_SECONDS });
+      const a = await client.submit('csv', BATCH_NAME, world.query);
+      const b = await client.submit('csv', BATCH_NAME, world.query);
+      const finished = new Map<string, number>();
+      const busy = await fireGets(
+        client,
+        [a.id!, b.id!],
+        { untilFinished: true, maxSeconds: busyLimitSeconds },
+        finished,
+      );
+      if (busy.finalStatus === undefined) unfinished = true;
+      else if (busy.finalStatus !== 'completed') {
+        throw new Error(
+          `an export ended ${busy.finalStatus}: ${describeBatches(JSON.parse(busy.finalJob!))}`,
+        );
+      }
+      for (const id of [a.id!, b.id!]) {
+        const job = await client.getJob(id);
+        const n = job.batches?.[0]?.recordCount;
+        if (job.status === 'completed' && n !== world.rows)
+          throw new Error(`an export wrote ${n} rows, not ${world.rows}`);
+      }
+      idleP50.push(percentile(idle.latencies, 50));
+      idleP99.push(percentile(idle.latencies, 99));
+      busyP50.push(percentile(busy.latencies, 50));
+      busyP99.push(percentile(busy.latencies, 99));
+      worstP99 = Math.max(worstP99, busyP99[r]!);
+      const done = [a.id!, b.id!].map((id) => finished.get(id));
+      finishes.push(done.map((t) => (t === undefined ? '-' : `${t.toFixed(1)}`)).join('/'));
+      gets += busy.latencies.length;
+      addErrors(errors, busy.errors);
+      addErrors(errors, idle.errors);
+      skipped += busy.skipped + idle.skipped;
+      ctx.log(
+        `${name} run ${r + 1}: during exports p50 ${ms(busyP50[r]!)} p99 ${ms(busyP99[r]!)} ` +
+          `(${busy.latencies.length} GETs answered, ${busy.skipped} skipped, exports finished after ` +
+          `${finishes[r]} s${unfinished ? ', NOT finished' : ''}); idle p50 ${ms(idleP50[r]!)} p99 ${ms(idleP99[r]!)}`,
+      );
+    }
+    const p99 = median(busyP99);
+    const idle99 = median(idleP99);
+    const errorCount = [...errors.values()].reduce((x, y) => x + y, 0);
+    const errorText =
+      errorCount === 0 ? '0 errors' : `errors: ${[...errors].map(([k, n]) => `${n}x ${k}`).join(', ')}`;
+    const met = p99 < TWO_TARGET_P99_MS && errorCount === 0 && skipped === 0 && !unfinished;
+    const lo = (v: number[]) => `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}`;
+    return {
+      case: name,
+      rows: world.rows,
+      store: 'sqlite',
+      format: 'csv',
+      seconds: p99 / 1000,
+      baseline: idle99 / 1000,
+      baselineName: 'idle p99',
+      ratio: p99 / idle99,
+      peakRssMb: server.peakRssMb() ?? server.sampledMaxRssMb(),
+      target: `p99 < ${TWO_TARGET_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
+      targetMet: met,
+      note:
+        `OAuth Bearer auth; openaqua s = GET p99 while two ${world.rows}-row exports run at once: p50 ` +
+        `${ms(median(busyP50))} (${lo(busyP50)}), p99 ${ms(p99)} (${lo(busyP99)}, median of ${busyP99.length}); ` +
+        `idle p50 ${ms(median(idleP50))}, p99 ${ms(idle99)} (${lo(idleP99)}); ${gets} GETs at ${RATE_PER_SECOND}/s, ` +
+        `${errorText}; exports finished after ${finishes.join(', ')} s` +
+        (skipped ? `; ${skipped} GETs not sent (${MAX_IN_FLIGHT} waiting)` : '') +
+        (unfinished ? `; exports not finished after ${busyLimitSeconds} s` : ''),
+    };
+  } catch (e) {
+    const tail = server.recentOutput().trim();
+    if (tail && e instanceof Error) e.message += ` | server said: ${tail.slice(-300)}`;
+    throw e;
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+export const statusTwoExportsCase: BenchCase = {
+  name: 'status-two-exports',
+  needsWorld: true,
+  run: async (ctx) => [await measureTwo(ctx)],
 };
