@@ -58,9 +58,17 @@ export function readBoolean(v: unknown, field: string, fallback: boolean): boole
   throw new RequestError(`${field} must be true or false, not ${show(v)}`);
 }
 
+/** A UTF-16 surrogate without its other half: not a character, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function readString(v: unknown, field: string): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') throw new RequestError(`${field} must be a string, not ${show(v)}`);
+  // Query texts are checked by the lexer, which points at the character; no other field may hold a NUL.
+  if (!field.endsWith('.query')) {
+    if (v.includes('\0')) throw new RequestError(`${field} may not contain the NUL character`);
+    if (LONE_SURROGATE.test(v)) throw new RequestError(`${field} holds half of a UTF-16 surrogate pair`);
+  }
   return v;
 }
 

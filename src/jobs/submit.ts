@@ -99,6 +99,17 @@ function answerFor(db: MetaDb, tenantId: string, jobId: string): Record<string, 
   return json;
 }
 
+/**
+ * A query's text (or the message quoting it) as it is recorded. A query holding a NUL or half a
+ * surrogate pair never runs (the lexer refuses it and says where), and PostgreSQL text cannot hold
+ * either, so the record has U+FFFD in their place, on every store alike.
+ */
+function storable(query: string): string {
+  return query
+    .replaceAll('\0', '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** The queries a stateful request without queries re-runs: those of the session's last completed job. */
 function lastQueries(db: MetaDb, key: SessionKey): QueryRequest[] | undefined {
   const jobId = lastCompletedJobId(db, key);
@@ -217,7 +228,7 @@ export function submitJob(
       jobId,
       position: i,
       name: q.name,
-      query: q.query,
+      query: storable(q.query),
       language: q.type,
       apiVersion: q.apiVersion,
       deleted: q.deleted,
@@ -226,7 +237,7 @@ export function submitJob(
       afterSeq: plans[i]!.afterSeq,
       recordCount: 0,
       status: checks[i]?.status ?? 'pending',
-      message: checks[i]?.message ?? null,
+      message: checks[i]?.message === undefined ? null : storable(checks[i]!.message!),
       segmented: false,
     }));
     insertJob(db, row, batches);

@@ -66,6 +66,9 @@ export function tokenize(text: string, language: QueryLanguage): Token[] {
   return new Lexer(text, language).run();
 }
 
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 class Lexer {
   private readonly tokens: Token[] = [];
   private i = 0;
@@ -80,6 +83,10 @@ class Lexer {
   run(): Token[] {
     const text = this.text;
     const n = text.length;
+    // Text is stored and compared as UTF-8 (PostgreSQL refuses anything else): half a surrogate pair
+    // is not a character any value can hold.
+    const lone = LONE_SURROGATE.exec(text);
+    if (lone) this.fail('this is half of a UTF-16 surrogate pair, not a character', lone.index);
     while (this.i < n) {
       const i = this.i;
       const c = text.charCodeAt(i);
@@ -177,6 +184,8 @@ class Lexer {
     for (;;) {
       if (i >= text.length) throw new QueryError('a quoted value is not closed', line, column);
       const c = text.charCodeAt(i);
+      // No stored value holds a NUL (records refuse it), and PostgreSQL text cannot: say so at once.
+      if (c === 0) this.fail('a quoted value may not contain the NUL character', i);
       if (c === C.Quote) {
         if (!zoql && text.charCodeAt(i + 1) === C.Quote) {
           value += text.slice(from, i + 1);

@@ -58,7 +58,13 @@ describe('hostile queries through the HTTP app', () => {
     assert.equal(res.statusCode, 200, res.body.slice(0, 500));
     const body = JSON.parse(res.body) as Json;
     const echo = JSON.stringify(q.query).slice(1, -1);
-    assert.doesNotMatch(res.body.replaceAll(echo, ''), INTERNALS);
+    // A NUL or half a surrogate pair is echoed as U+FFFD (PostgreSQL text cannot hold either).
+    const kept = JSON.stringify(
+      q.query
+        .replaceAll('\0', '\uFFFD')
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+    ).slice(1, -1);
+    assert.doesNotMatch(res.body.replaceAll(echo, '').replaceAll(kept, ''), INTERNALS);
     return body;
   }
 

@@ -42,7 +42,10 @@ function converterOf(oid: number): Convert {
 
 function toParam(v: BindValue | undefined): string | null {
   if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : String(v);
+  if (typeof v !== 'string') return String(v);
+  // libpq passes C strings: a NUL would silently cut the value short.
+  if (v.includes('\0')) throw new Error('a value bound to PostgreSQL may not contain the NUL character');
+  return v;
 }
 
 class PgStatement<R> implements Statement<R> {
