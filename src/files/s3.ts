@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { open, readdir, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { LocalFileStore } from './local.ts';
 import type { FileStore, StoredEntry } from './types.ts';
 
 const FILE_ID = /^[0-9a-f]{32}$/;
@@ -84,7 +83,7 @@ function isNotFound(e: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound';
 }
 
-function isMissing(e: unknown): boolean {
+function _isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
@@ -105,6 +104,8 @@ export class S3FileStore implements FileStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly localTempDir: string;
+  /** Where running jobs write: temporary files only, on local disk. */
+  private readonly temps: LocalFileStore;
   private readonly config: S3ClientConfig;
   private readonly listPageSize: number;
   private client: S3Client | undefined;
@@ -116,6 +117,7 @@ export class S3FileStore implements FileStore {
     this.bucket = opts.bucket;
     this.prefix = prefix;
     this.localTempDir = opts.localTempDir;
+    this.temps = new LocalFileStore(opts.localTempDir);
     this.listPageSize = opts.listPageSize ?? 1000;
     this.config = s3ClientConfig(opts);
   }
@@ -143,10 +145,7 @@ export class S3FileStore implements FileStore {
   }
 
   tempPath(tenantId: string, jobId: string, attempt: number): string {
-    if (!FILE_ID.test(jobId)) throw new Error(`not a job id: '${jobId}'`);
-    const dir = this.tempDir(tenantId);
-    mkdirSync(dir, { recursive: true });
-    return join(dir, `.tmp-${jobId}-${attempt}-${randomBytes(8).toString('hex')}`);
+    return this.temps.tempPath(tenantId, jobId, attempt);
   }
 
   async publish(tenantId: string, tempPath: string, fileId: string): Promise<void> {
@@ -220,9 +219,8 @@ export class S3FileStore implements FileStore {
     return true;
   }
 
-  async discard(tempPath: string): Promise<void> {
-    if (!TEMP.test(basename(tempPath))) throw new Error(`not a temporary file: '${tempPath}'`);
-    await rm(tempPath, { force: true });
+  discard(tempPath: string): Promise<void> {
+    return this.temps.discard(tempPath);
   }
 
   async *list(): AsyncIterable<StoredEntry> {
@@ -249,31 +247,9 @@ export class S3FileStore implements FileStore {
     yield* this.listTemp();
   }
 
+  /** Temporary files lie on local disk in the local store's layout: its listing has only those. */
   private async *listTemp(): AsyncIterable<StoredEntry> {
-    let tenants: string[];
-    try {
-      tenants = await readdir(this.localTempDir);
-    } catch (e) {
-      if (isMissing(e)) return;
-      throw e;
-    }
-    for (const tenantId of tenants) {
-      if (!TENANT_ID.test(tenantId)) continue;
-      let names: string[];
-      try {
-        names = await readdir(join(this.localTempDir, tenantId));
-      } catch (e) {
-        if (isMissing(e)) continue;
-        throw e;
-      }
-      for (const name of names) {
-        const m = TEMP.exec(name);
-        if (m) {
-          const path = join(this.localTempDir, tenantId, name);
-          yield { kind: 'temp', tenantId, jobId: m[1]!, attempt: Number(m[2]), path };
-        }
-      }
-    }
+    for await (const entry of this.temps.list()) if (entry.kind === 'temp') yield entry;
   }
 
   /** Closes the client's connections (a later call opens new ones). */

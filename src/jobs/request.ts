@@ -1,6 +1,7 @@
 import { RequestError } from '../errors.ts';
 import { DEFAULT_API_VERSION, MAX_JOB_NAME_LENGTH, MAX_OFFSET_SECONDS } from '../limits.ts';
 import type { DeletedSpec, QueryLanguage, ResultFormat } from '../store/meta/jobs.ts';
+import { LONE_SURROGATE } from '../text.ts';
 
 /** One `queries[]` item, checked for shape and given its defaults. The text is analyzed later. */
 export interface QueryRequest {
@@ -57,9 +58,6 @@ export function readBoolean(v: unknown, field: string, fallback: boolean): boole
   }
   throw new RequestError(`${field} must be true or false, not ${show(v)}`);
 }
-
-/** A UTF-16 surrogate without its other half: not a character, and not storable as UTF-8. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function readString(v: unknown, field: string): string | null {
   if (v === undefined || v === null) return null;

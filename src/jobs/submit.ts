@@ -22,6 +22,7 @@ import {
 } from '../store/meta/jobs.ts';
 import { idempotencyKey, saveIdempotencyKey } from '../store/meta/jobs-files.ts';
 import { lockTenantQueue } from '../store/meta/sql.ts';
+import { storableText } from '../text.ts';
 import { analyze } from '../zoql/index.ts';
 import { jobJson, requestEcho } from './render.ts';
 import { type JobRequest, type QueryRequest, readJobRequest } from './request.ts';
@@ -97,17 +98,6 @@ function answerFor(db: MetaDb, tenantId: string, jobId: string): Record<string, 
   const json = jobJson(job, batchesOf(db, job.id));
   if (job.status === 'error') throw new AquaError(job.errorCode as AquaCode, undefined, json);
   return json;
-}
-
-/**
- * A query's text (or the message quoting it) as it is recorded. A query holding a NUL or half a
- * surrogate pair never runs (the lexer refuses it and says where), and PostgreSQL text cannot hold
- * either, so the record has U+FFFD in their place, on every store alike.
- */
-function storable(query: string): string {
-  return query
-    .replaceAll('\0', '\uFFFD')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** The queries a stateful request without queries re-runs: those of the session's last completed job. */
@@ -228,7 +218,9 @@ export function submitJob(
       jobId,
       position: i,
       name: q.name,
-      query: storable(q.query),
+      // A query holding a NUL or half a surrogate pair never runs (the lexer refuses it and says where);
+      // no store can hold either, so the record has U+FFFD in their place on every store alike.
+      query: storableText(q.query),
       language: q.type,
       apiVersion: q.apiVersion,
       deleted: q.deleted,
@@ -237,7 +229,7 @@ export function submitJob(
       afterSeq: plans[i]!.afterSeq,
       recordCount: 0,
       status: checks[i]?.status ?? 'pending',
-      message: checks[i]?.message === undefined ? null : storable(checks[i]!.message!),
+      message: checks[i]?.message === undefined ? null : storableText(checks[i]!.message!),
       segmented: false,
     }));
     insertJob(db, row, batches);

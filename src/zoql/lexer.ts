@@ -1,4 +1,5 @@
 import { QueryError } from '../errors.ts';
+import { LONE_SURROGATE } from '../text.ts';
 import type { QueryLanguage } from './ast.ts';
 
 /**
@@ -65,9 +66,6 @@ const ZOQL_ESCAPES: Record<string, string> = { "'": "'", '"': '"', '\\': '\\', n
 export function tokenize(text: string, language: QueryLanguage): Token[] {
   return new Lexer(text, language).run();
 }
-
-/** A UTF-16 surrogate without its other half. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 class Lexer {
   private readonly tokens: Token[] = [];

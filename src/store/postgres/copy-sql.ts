@@ -1,6 +1,7 @@
 import type { ExportOptions } from '../../export/row-formatter.ts';
 import type { FieldType } from '../../schema/index.ts';
 import type { SqlValue } from '../types.ts';
+import { closingQuote } from './placeholders.ts';
 
 /**
  * The SQL of an export whose CSV PostgreSQL writes itself: `COPY (SELECT <fields> FROM (<query>) ...)
@@ -51,17 +52,6 @@ export function sqlLiteral(text: string): string {
 function valueLiteral(v: SqlValue): string {
   if (v === null) return 'NULL';
   return sqlLiteral(typeof v === 'string' ? v : String(v));
-}
-
-function closingQuote(sql: string, start: number, q: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === q) {
-      if (sql[i + 1] === q) i += 2;
-      else return i + 1;
-    } else i++;
-  }
-  return sql.length;
 }
 
 /**

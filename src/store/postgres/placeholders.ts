@@ -57,7 +57,8 @@ export function rewritePlaceholders(sql: string): Rewritten {
   return { text: out, names, count: positional + names.length };
 }
 
-function closingQuote(sql: string, start: number, q: string): number {
+/** Where a quoted literal or name opened at `start` ends (just past its closing quote; doubled quotes stay inside). */
+export function closingQuote(sql: string, start: number, q: string): number {
   let i = start + 1;
   while (i < sql.length) {
     if (sql[i] === q) {
