@@ -42,6 +42,11 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // A reader that stops early (`| head`) closes the pipe: that ends the export, as it would any Unix tool.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        process.exit(0);
+      });
       await withTenant(flags, tenantName, async (tenant, store) => {
         const compiled = compileQuery(query, { now: Date.now(), timeZone: tenant.timeZone }, store.dialect);
         const header = query.columns.map((c) => (flags.header === 'labels' ? c.labelHeader : c.nameHeader));

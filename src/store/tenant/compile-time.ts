@@ -1,4 +1,4 @@
-import { civilFromDays, localParts, zonedToEpoch } from '../../time/zone.ts';
+import { civilFromDays, localParts, utcEpoch, zonedToEpoch } from '../../time/zone.ts';
 import type { Value, WallTime, ZoneSpec } from '../../zoql/index.ts';
 import { daysFromCivil } from './calendar.ts';
 
@@ -45,7 +45,7 @@ export function resolveTime(v: TimeValue, now: number, timeZone: string): Resolv
 /** The instant a wall-clock time names in a zone. */
 export function toEpoch(w: WallTime, zone: ZoneSpec): number {
   if ('offsetMinutes' in zone)
-    return Date.UTC(w.y, w.m - 1, w.d, w.h, w.mi, w.s, w.ms) - zone.offsetMinutes * 60_000;
+    return utcEpoch(w.y, w.m, w.d, w.h, w.mi, w.s, w.ms) - zone.offsetMinutes * 60_000;
   return zonedToEpoch(w.y, w.m, w.d, w.h, w.mi, w.s, zone.name) + w.ms;
 }
 
