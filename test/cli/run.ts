@@ -1,5 +1,5 @@
 /** Runs the `openaqua` command as a user would, in a child process. */
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from '../../src/store/location.ts';
@@ -60,26 +60,48 @@ export function openaqua(
   });
 }
 
-/** Starts `openaqua serve` on a free port in a child process (one worker), with stdout and stderr piped. */
-export function spawnServe(dir: string, opts: { demoAccounts: number; logLevel: string }) {
-  return spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      MAIN,
-      'serve',
-      '--port',
-      '0',
-      '--data',
-      dir,
-      '--workers',
-      '1',
-      '--demo-accounts',
-      String(opts.demoAccounts),
-      '--log-level',
-      opts.logLevel,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...storeEnv(['--data', dir]) } },
-  );
+/**
+ * Starts `openaqua serve` on a free port in a child process (one worker), with stdout and stderr piped;
+ * `extra` are further serve flags.
+ */
+export function spawnServe(
+  dir: string,
+  opts: { demoAccounts?: number; logLevel: string; extra?: readonly string[] },
+) {
+  const args = ['serve', '--port', '0', '--data', dir, '--workers', '1', '--log-level', opts.logLevel];
+  if (opts.demoAccounts !== undefined) args.push('--demo-accounts', String(opts.demoAccounts));
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, ...(opts.extra ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...storeEnv(['--data', dir]) },
+  });
+}
+
+/**
+ * Waits until a spawned server prints the line with its address (with `banner`, also the credentials
+ * a first start prints after it); rejects when it exits first or takes over a minute.
+ */
+export function listening(
+  child: ChildProcess,
+  opts: { banner?: boolean } = {},
+): Promise<{ url: string; stdout: () => string }> {
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 60_000);
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m && (!opts.banner || out.includes('cannot be shown again.\n'))) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, stdout: () => out });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Json } from '../api/server.ts';
-import { spawnServe } from './run.ts';
+import { listening, spawnServe } from './run.ts';
 
 interface Started {
   child: ChildProcess;
@@ -14,26 +14,10 @@ interface Started {
 }
 
 /** Starts `openaqua serve` on a free port and waits for the line with its address. */
-function serve(dir: string, firstStart: boolean): Promise<Started> {
+async function serve(dir: string, firstStart: boolean): Promise<Started> {
   const child = spawnServe(dir, { demoAccounts: 5, logLevel: 'silent' });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 60_000);
-    child.stderr!.on('data', (d) => {
-      err += d;
-    });
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      // On a first start the credentials follow the address: wait for the whole banner.
-      if (m && (!firstStart || out.includes('cannot be shown again.\n'))) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stdout: () => out });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+  // On a first start the credentials follow the address: wait for the whole banner.
+  return { child, ...(await listening(child, { banner: firstStart })) };
 }
 
 function stopped(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {

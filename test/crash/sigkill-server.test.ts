@@ -7,7 +7,7 @@
  * its window to the next; after the sweeper, no temporary or unlisted file is left.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { basicHeader, type Json } from '../api/server.ts';
-import { MAIN, openaqua, storeEnv } from '../cli/run.ts';
+import { listening, openaqua, spawnServe } from '../cli/run.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 7);
@@ -65,47 +65,9 @@ interface Server {
   url: string;
 }
 
-function serve(dir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      MAIN,
-      'serve',
-      '--port',
-      '0',
-      '--data',
-      dir,
-      '--workers',
-      '1',
-      '--lease-seconds',
-      '1',
-      '--log-level',
-      'silent',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...storeEnv(['--data', dir]) } },
-  );
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 60_000);
-    child.stderr!.on('data', (d) => {
-      err += d;
-    });
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${err}`));
-    });
-  });
+async function serve(dir: string): Promise<Server> {
+  const child = spawnServe(dir, { logLevel: 'silent', extra: ['--lease-seconds', '1'] });
+  return { child, url: (await listening(child)).url };
 }
 
 /** Temporary result files under a data directory (`.tmp-<job>-<attempt>-<random>`). */
