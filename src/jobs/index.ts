@@ -8,7 +8,7 @@
  *
  * @example
  * import { createJobService } from './jobs/index.ts';
- * const jobs = createJobService({ dataDir, workers: 2, tenantDataPath: (id) => join(dataDir, 'tenants', `${id}.sqlite`) });
+ * const jobs = createJobService({ location: storeLocation(dataDir, process.env.OPENAQUA_DATABASE_URL), workers: 2 });
  * jobs.start();
  * const job = jobs.submit(tenant, { format: 'csv', queries: [{ query: 'select Id from Account', type: 'zoqlexport' }] });
  * jobs.get(tenant, job.id as string)?.status; // 'submitted', then 'executing', then 'completed'
