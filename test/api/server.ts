@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/index.ts';
+import type { RateLimitOptions } from '../../src/api/rate-limit.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createJobService, type JobService } from '../../src/jobs/index.ts';
 import {
@@ -46,7 +47,9 @@ async function addTenant(tenants: TenantRegistry, name: string): Promise<TestTen
  * Starts a server on a free port. `workers: 0` (the default here) runs no job in the background:
  * a test moves jobs along with `jobs.runOnce()`.
  */
-export async function startTestServer(opts: { clock?: Clock; workers?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { clock?: Clock; workers?: number; rateLimit?: RateLimitOptions } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'openaqua-api-'));
   const { location, drop } = testLocation(dir);
   const tenants = openTenantRegistry({ location, ...(opts.clock ? { clock: opts.clock } : {}) });
@@ -57,7 +60,7 @@ export async function startTestServer(opts: { clock?: Clock; workers?: number } 
     workers: opts.workers ?? 0,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const app = await buildApp({ tenants, jobs });
+  const app = await buildApp({ tenants, jobs, ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}) });
   if ((opts.workers ?? 0) > 0) jobs.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

@@ -1,16 +1,11 @@
 /** A real server on 127.0.0.1 with rate limits on, and requests sent from a chosen loopback address. */
 
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/index.ts';
 import type { RateLimitOptions } from '../../src/api/rate-limit.ts';
-import { createJobService, type JobService } from '../../src/jobs/index.ts';
-import { openTenantRegistry, type TenantCredentials, type TenantRegistry } from '../../src/tenants/index.ts';
-import { testLocation } from '../support/location.ts';
+import type { JobService } from '../../src/jobs/index.ts';
+import type { TenantCredentials, TenantRegistry } from '../../src/tenants/index.ts';
+import { basicHeader, startTestServer } from '../api/server.ts';
 
 export interface LimitedServer {
   url: string;
@@ -24,34 +19,17 @@ export interface LimitedServer {
 }
 
 export function basic(c: { username: string; password: string }): string {
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+  return basicHeader(c.username, c.password);
 }
 
+/** The API test server (tenants alpha and beta) with rate limits on. */
 export async function startLimitedServer(rateLimit: RateLimitOptions): Promise<LimitedServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'openaqua-ratelimit-'));
-  const { location, drop } = testLocation(dir);
-  const tenants = openTenantRegistry({ location });
-  const alpha = (await tenants.createTenant({ name: 'alpha' })).credentials;
-  const beta = (await tenants.createTenant({ name: 'beta' })).credentials;
-  const jobs = createJobService({ location, workers: 0 });
-  const app = await buildApp({ tenants, jobs, rateLimit });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
+  const s = await startTestServer({ rateLimit });
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    app,
-    tenants,
-    jobs,
-    alpha,
-    beta,
-    async close() {
-      await app.close();
-      await jobs.stop();
-      tenants.close();
-      drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...s,
+    port: Number(new URL(s.url).port),
+    alpha: s.a.credentials,
+    beta: s.b.credentials,
   };
 }
 
