@@ -35,7 +35,7 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
     if (!picked) return undefined;
     // Lost a race for the session (another claimer started a job of it meanwhile): nothing this time.
     if (!takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis)) return undefined;
-    let batches = batchesOf(db, picked.id);
+    let batches = batchesOf(db, picked.id, { files: false });
     if (picked.stateful && picked.partner !== null && picked.project !== null) {
       const key = { tenantId: picked.tenantId, partner: picked.partner, project: picked.project };
       const plans = planSession(db, key, batches, opts.now, opts.deletedRetentionDays);
@@ -44,7 +44,7 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
         const plan = picked.incrementalTime !== null ? { full: false, afterSeq: null } : plans[i]!;
         planBatch(db, b.id, plan.full, plan.afterSeq);
       });
-      batches = batchesOf(db, picked.id);
+      batches = batchesOf(db, picked.id, { files: false });
     }
     const job: JobRow = {
       ...picked,

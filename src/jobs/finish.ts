@@ -4,7 +4,7 @@ import {
   batchesOf,
   immediate,
   type JobRow,
-  jobById,
+  jobWithBatches,
   type MetaDb,
   setBatchStatus,
 } from '../store/meta/jobs.ts';
@@ -55,7 +55,7 @@ export function finishRun(
 ): boolean {
   return immediate(db, () => {
     if (!holdsLease(db, job.id, owner)) return false;
-    const batches = batchesOf(db, job.id);
+    const batches = batchesOf(db, job.id, { files: false });
     for (const b of batches) publishStaged(db, job, b, now);
     if (result.status === 'aborted') {
       finishBatch(db, result.batchId, 'aborted', 0, result.message, false);
@@ -76,23 +76,24 @@ export function finishRun(
 
 /**
  * Cancels a job that has not finished, in one transaction: batches that finished keep their files
- * (`completed`), the one running becomes `aborted`, the rest stay `pending`. Returns the job after, or
- * undefined when there is no such job; `cancelled` is false when it had already finished.
+ * (`completed`), the one running becomes `aborted`, the rest stay `pending`. Returns the job after with
+ * its batches, or undefined when there is no such job; `cancelled` is false when it had already finished.
  */
 export function cancelRun(
   db: MetaDb,
   tenantId: string,
   jobId: string,
   now: number,
-): { job: JobRow; cancelled: boolean } | undefined {
+): { job: JobRow; batches: BatchRow[]; cancelled: boolean } | undefined {
   return immediate(db, () => {
-    const job = jobById(db, tenantId, jobId);
-    if (!job) return undefined;
-    if (!cancelJob(db, tenantId, jobId, now)) return { job, cancelled: false };
-    for (const b of batchesOf(db, jobId)) {
+    const before = jobWithBatches(db, tenantId, jobId);
+    if (!before) return undefined;
+    const { job, batches } = before;
+    if (!cancelJob(db, tenantId, jobId, now)) return { job, batches, cancelled: false };
+    for (const b of batches) {
       if (b.staged) publishStaged(db, job, b, now);
       else if (b.status === 'executing') setBatchStatus(db, b.id, 'aborted', AQUA_MESSAGES['90007']);
     }
-    return { job: jobById(db, tenantId, jobId)!, cancelled: true };
+    return { ...jobWithBatches(db, tenantId, jobId)!, cancelled: true };
   });
 }

@@ -17,7 +17,7 @@ import {
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
 import { sqliteTenantPath } from '../store/location.ts';
-import { batchesOf, type JobRow, jobById, markNotified } from '../store/meta/jobs.ts';
+import { batchesOf, type JobRow, jobWithBatches, markNotified } from '../store/meta/jobs.ts';
 import { fileById, knownTenantIds } from '../store/meta/jobs-files.ts';
 import { jobCountsByStatus, listJobRows } from '../store/meta/jobs-list.ts';
 import { openMetaJobs } from '../store/meta/open.ts';
@@ -145,8 +145,8 @@ export function createJobService(opts: JobServiceOptions): JobService {
   }
 
   function render(tenant: Tenant, jobId: string): Record<string, unknown> | undefined {
-    const job = jobById(db, tenant.id, jobId);
-    return job && jobJson(job, batchesOf(db, job.id));
+    const found = jobWithBatches(db, tenant.id, jobId);
+    return found && jobJson(found.job, found.batches);
   }
 
   const service: JobService = {
@@ -161,7 +161,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     cancel(tenant, jobId) {
       const outcome = cancelRun(db, tenant.id, jobId, clock.now());
       if (!outcome) throw new AquaError('90002');
-      const json = jobJson(outcome.job, batchesOf(db, jobId));
+      const json = jobJson(outcome.job, outcome.batches);
       if (!outcome.cancelled) throw new AquaError('90003', undefined, json);
       scheduler.abort(jobId);
       tell((o) => o.jobEnded?.({ jobId, tenantId: tenant.id, status: 'cancelled' }));

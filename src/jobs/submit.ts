@@ -15,7 +15,7 @@ import {
   countActiveJobs,
   immediate,
   insertJob,
-  jobById,
+  jobWithBatches,
   type MetaDb,
   type NewBatch,
   type NewJob,
@@ -93,9 +93,10 @@ function canonical(v: unknown): string {
 }
 
 function answerFor(db: MetaDb, tenantId: string, jobId: string): Record<string, unknown> | undefined {
-  const job = jobById(db, tenantId, jobId);
-  if (!job) return undefined;
-  const json = jobJson(job, batchesOf(db, job.id));
+  const found = jobWithBatches(db, tenantId, jobId);
+  if (!found) return undefined;
+  const { job } = found;
+  const json = jobJson(job, found.batches);
   if (job.status === 'error') throw new AquaError(job.errorCode as AquaCode, undefined, json);
   return json;
 }
@@ -164,7 +165,7 @@ export function submitJob(
     ? { tenantId: tenant.id, partner: req.partner!, project: req.project! }
     : null;
   const jobId = deps.newId();
-  const job = immediate(db, () => {
+  const { job, batches } = immediate(db, () => {
     lockTenantQueue(db, tenant.id);
     const limit = req.stateful ? MAX_CONCURRENT_STATEFUL_JOBS : MAX_CONCURRENT_STATELESS_JOBS;
     if (countActiveJobs(db, tenant.id, req.stateful) >= limit) {
@@ -234,11 +235,11 @@ export function submitJob(
     }));
     insertJob(db, row, batches);
     if (key !== undefined) saveIdempotencyKey(db, tenant.id, key, bodyHash, jobId, now);
-    return jobById(db, tenant.id, jobId)!;
+    return jobWithBatches(db, tenant.id, jobId)!;
   });
-  const json = jobJson(job, batchesOf(db, jobId));
+  const json = jobJson(job, batches);
   if (job.status === 'error') {
-    const reason = batchesOf(db, jobId).find((b) => b.message)?.message ?? undefined;
+    const reason = batches.find((b) => b.message)?.message ?? undefined;
     throw new AquaError(job.errorCode as AquaCode, reason, json);
   }
   return json;

@@ -13,6 +13,7 @@ import {
   batchesOf,
   jobById,
   jobByIdAnyTenant,
+  jobWithBatches,
   markNotified,
   stageBatch,
   stagedFileIds,
@@ -104,6 +105,8 @@ describe(`the meta store on ${TEST_STORE}: jobs, sessions, files, idempotency ke
     );
     assert.equal(typeof job.ord, 'number');
     const [b1, b2] = batchesOf(fx.db, id);
+    assert.deepEqual(jobWithBatches(fx.db, tenant.id, id), { job, batches: [b1, b2] });
+    assert.equal(jobWithBatches(fx.db, makeTenant().id, id), undefined, "another tenant's job is not found");
     assert.deepEqual(
       [b1!.name, b1!.position, b1!.full, b1!.convertToCurrencies, b1!.status, b2!.name, b2!.position],
       ['accounts', 0, true, ['EUR'], 'pending', 'again', 1],
@@ -119,6 +122,12 @@ describe(`the meta store on ${TEST_STORE}: jobs, sessions, files, idempotency ke
     );
     const batches = batchesOf(fx.db, id);
     assert.deepEqual(batches[0]!.fileIds, [f1, f2]);
+    assert.deepEqual(batches[1]!.fileIds, []);
+    assert.deepEqual(jobWithBatches(fx.db, tenant.id, id), { job: done, batches }, 'read in one statement');
+    assert.deepEqual(
+      batchesOf(fx.db, id, { files: false }),
+      batches.map((b) => ({ ...b, fileIds: [] })),
+    );
     assert.deepEqual([batches[0]!.recordCount, batches[0]!.segmented, batches[0]!.staged], [10, true, null]);
     assert.deepEqual(fileById(fx.db, tenant.id, f2), {
       id: f2,
