@@ -93,3 +93,5 @@ export const VERIFIED_SECRET_TTL_SECONDS = 300;
 export const VERIFIED_SECRET_CACHE_SIZE = 10_000;
 /** Young-generation size of a job worker thread's heap (MB). */
 export const WORKER_YOUNG_GENERATION_MB = 8;
+/** Access tokens and tenants a server on PostgreSQL keeps in memory for authentication (each). */
+export const AUTH_CACHE_ENTRIES = 10_000;

@@ -6,8 +6,9 @@ import { openPgDb } from '../postgres/db.ts';
 import { openSqliteDb } from '../sqlite/db.ts';
 import type { MetaDb } from './jobs.ts';
 import { metaJobsDdl } from './jobs-ddl.ts';
-import { lockMigrations } from './sql.ts';
+import { lockMigrations, TENANTS_CHANNEL } from './sql.ts';
 import { MetaTenants, metaTenantsDdl } from './tenants.ts';
+import { listenOn } from './wake.ts';
 
 interface Migration {
   readonly version: number;
@@ -90,7 +91,12 @@ export function openMetaJobs(location: StoreLocation): MetaDb {
  * @example const meta = openMetaTenants({ kind: 'sqlite', dataDir }); meta.listTenants();
  */
 export function openMetaTenants(location: StoreLocation): MetaTenants {
-  return new MetaTenants(openMetaDb(location));
+  const db = openMetaDb(location);
+  if (location.kind !== 'postgres') return new MetaTenants(db);
+  const url = location.url;
+  return new MetaTenants(db, {
+    changes: (handlers) => listenOn(url, TENANTS_CHANNEL, handlers, { unref: true }),
+  });
 }
 
 /** What the job service and the tenant registry work on: one connection each. */

@@ -96,3 +96,14 @@ export const JOBS_CHANNEL = 'openaqua_jobs';
 export function announceJobs(db: SyncDb): void {
   if (db.dialect === 'postgres') db.exec(`NOTIFY ${JOBS_CHANNEL}`);
 }
+
+/** PostgreSQL: the channel on which changes to tenants, their tokens or PGP keys are announced. */
+export const TENANTS_CHANNEL = 'openaqua_tenants';
+
+/**
+ * PostgreSQL: tells every listening process, when the transaction commits, that tenant data changed
+ * (their cached tenants and tokens are then dropped). SQLite keeps no such cache.
+ */
+export function announceTenantChange(db: SyncDb): void {
+  if (db.dialect === 'postgres') db.exec(`NOTIFY ${TENANTS_CHANNEL}`);
+}

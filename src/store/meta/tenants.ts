@@ -1,7 +1,9 @@
+import { AUTH_CACHE_ENTRIES } from '../../limits.ts';
 import type { Dialect } from '../db.ts';
 import type { MetaDb } from './jobs.ts';
-import { blob, byteOrder, bytesOf, columnTypes } from './sql.ts';
+import { announceTenantChange, blob, byteOrder, bytesOf, columnTypes } from './sql.ts';
 import { deletePgpKey, type PgpKeyRow, pgpKeyOf, pgpKeysDdl, savePgpKey } from './tenants-pgp.ts';
+import type { ChannelHandlers } from './wake.ts';
 
 /** A tenant row as stored. */
 export interface TenantRow {
@@ -88,15 +90,128 @@ function toTenant(r: RawTenant): TenantRow {
   };
 }
 
+/** An access token's row: whose it is and until when. Never changed once written (only deleted). */
+interface TokenRow {
+  tenantId: string;
+  expiresAt: number;
+}
+
+/**
+ * Subscribes to the announcements of tenant changes made by any connection (`announceTenantChange`);
+ * returns a function that unsubscribes. See `listenOn`.
+ */
+export type TenantChangeFeed = (handlers: ChannelHandlers) => () => void;
+
+/**
+ * Tokens and tenants already read, kept while (and only while) a change feed tells of every change:
+ * the cache starts empty each time listening starts, is emptied by each announcement, and is not used
+ * while not listening. Changes made through this process's own MetaTenants empty it at once; one made by
+ * another process is seen once its announcement arrives (PostgreSQL delivers it at that commit; until
+ * the listening connection reads it, this process may answer from what it read before). Only found rows
+ * are kept: a token issued by another process works here at once.
+ */
+class TenantCache {
+  private readonly tokens = new Map<string, TokenRow>();
+  private readonly tenants = new Map<string, TenantRow>();
+  private live = false;
+  private stop: (() => void) | undefined;
+
+  constructor(private readonly feed: TenantChangeFeed) {}
+
+  /** Whether answers may come from the cache; `start` begins listening (once) when it has not. */
+  usable(start: boolean): boolean {
+    if (start && !this.stop) {
+      this.stop = this.feed({
+        onNotify: () => this.clear(),
+        onListening: () => {
+          this.clear();
+          this.live = true;
+        },
+        onLost: () => {
+          this.live = false;
+          this.clear();
+        },
+      });
+    }
+    return this.live;
+  }
+
+  token(key: string): TokenRow | undefined {
+    return this.tokens.get(key);
+  }
+
+  tenant(id: string): TenantRow | undefined {
+    return this.tenants.get(id);
+  }
+
+  keepToken(key: string, row: TokenRow): void {
+    keep(this.tokens, key, row);
+  }
+
+  keepTenant(row: TenantRow): void {
+    keep(this.tenants, row.id, row);
+  }
+
+  /** Forgets tokens expired at `now`. */
+  dropExpired(now: number): void {
+    for (const [key, row] of this.tokens) if (row.expiresAt <= now) this.tokens.delete(key);
+  }
+
+  clear(): void {
+    this.tokens.clear();
+    this.tenants.clear();
+  }
+
+  close(): void {
+    this.stop?.();
+    this.live = false;
+    this.clear();
+  }
+}
+
+/** Adds to a bounded map, dropping its oldest entry when full. */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= AUTH_CACHE_ENTRIES && !map.has(key)) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
+}
+
 /**
  * The tenants, credentials, OAuth tokens and PGP keys tables, over one connection of their own (opened
  * and migrated by openMetaTenants or openMeta). Other tables of the meta store belong to the job service.
+ * With a change feed (PostgreSQL), token and tenant lookups are answered from memory while the feed
+ * listens (see TenantCache): a status poll then costs no round trip for its credential. Without one
+ * (SQLite, where a lookup is a local read) every lookup reads the tables.
  * @example
  * const meta = openMetaTenants({ kind: 'sqlite', dataDir: '/var/lib/openaqua' });
  * meta.listTenants();
  */
 export class MetaTenants {
-  constructor(private readonly db: MetaDb) {}
+  private readonly cache: TenantCache | undefined;
+
+  constructor(
+    private readonly db: MetaDb,
+    opts: { changes?: TenantChangeFeed } = {},
+  ) {
+    this.cache = opts.changes && new TenantCache(opts.changes);
+  }
+
+  /** Whether token and tenant lookups are answered from memory now (PostgreSQL, while listening). */
+  get caching(): boolean {
+    return this.cache?.usable(false) ?? false;
+  }
+
+  /** Runs a change of tenant data: forgets what this process kept, and tells other processes on commit. */
+  private change<T>(fn: () => T): T {
+    this.cache?.clear();
+    return this.db.transaction(() => {
+      const out = fn();
+      announceTenantChange(this.db);
+      return out;
+    });
+  }
 
   /** Inserts a tenant and its credentials in one transaction. */
   insertTenant(tenant: TenantRow, credentials: readonly NewCredential[]): void {
@@ -117,14 +232,20 @@ export class MetaTenants {
 
   /** Changes a tenant's settings. */
   updateTenant(id: string, timeZone: string, segments: boolean): void {
-    this.db
-      .prepare('UPDATE tenants SET time_zone = ?, segments = ? WHERE id = ?')
-      .run(timeZone, segments ? 1 : 0, id);
+    this.change(() =>
+      this.db
+        .prepare('UPDATE tenants SET time_zone = ?, segments = ? WHERE id = ?')
+        .run(timeZone, segments ? 1 : 0, id),
+    );
   }
 
   tenantById(id: string): TenantRow | undefined {
+    const cached = this.cache?.usable(false) ? this.cache.tenant(id) : undefined;
+    if (cached) return { ...cached };
     const r = this.db.prepare<RawTenant>(`${TENANT_SELECT} WHERE t.id = ?`).get(id);
-    return r && toTenant(r);
+    const row = r && toTenant(r);
+    if (row && this.cache?.usable(false)) this.cache.keepTenant({ ...row });
+    return row;
   }
 
   tenantByName(name: string): TenantRow | undefined {
@@ -160,29 +281,48 @@ export class MetaTenants {
       .run(blob(this.db, tokenHash), tenantId, jti, expiresAt);
   }
 
-  /** The tenant and expiry of an access token, by its hash. */
+  /**
+   * The tenant and expiry of an access token, by its hash (the caller compares the expiry with its
+   * clock, so a cached token stops working at its expiry like a read one).
+   */
   token(tokenHash: Buffer): { tenantId: string; expiresAt: number } | undefined {
+    const key = tokenHash.toString('hex');
+    const cached = this.cache?.usable(true) ? this.cache.token(key) : undefined;
+    if (cached) return { ...cached };
     const r = this.db
       .prepare<{ tenant_id: string; expires_at: number }>(
         'SELECT tenant_id, expires_at FROM oauth_tokens WHERE token_hash = ?',
       )
       .get(blob(this.db, tokenHash));
-    return r && { tenantId: r.tenant_id, expiresAt: r.expires_at };
+    const row = r && { tenantId: r.tenant_id, expiresAt: Number(r.expires_at) };
+    if (row && this.cache?.usable(false)) this.cache.keepToken(key, { ...row });
+    return row;
+  }
+
+  /** Revokes an access token before its expiry: it stops working at once. Returns whether it existed. */
+  revokeToken(tokenHash: Buffer): boolean {
+    return this.change(
+      () =>
+        this.db.prepare('DELETE FROM oauth_tokens WHERE token_hash = ?').run(blob(this.db, tokenHash))
+          .changes > 0,
+    );
   }
 
   /** Drops tokens expired at `now`. Returns how many. */
   purgeTokens(now: number): number {
+    // Expired tokens are refused wherever they are still known: nothing to announce.
+    this.cache?.dropExpired(now);
     return this.db.prepare('DELETE FROM oauth_tokens WHERE expires_at <= ?').run(now).changes;
   }
 
   /** Registers (or replaces) a tenant's OpenPGP public key. */
   savePgpKey(key: PgpKeyRow): void {
-    savePgpKey(this.db, key);
+    this.change(() => savePgpKey(this.db, key));
   }
 
   /** Drops a tenant's public key; false when it had none. */
   deletePgpKey(tenantId: string): boolean {
-    return deletePgpKey(this.db, tenantId);
+    return this.change(() => deletePgpKey(this.db, tenantId));
   }
 
   /** A tenant's public key. */
@@ -191,6 +331,7 @@ export class MetaTenants {
   }
 
   close(): void {
+    this.cache?.close();
     this.db.close();
   }
 }

@@ -8,6 +8,98 @@ export interface WaitForJobsOptions {
   onError?(err: unknown): void;
   /** Delay before connecting again after a failure, in ms (default JOB_POLL_MILLIS). */
   retryMillis?: number;
+  /** The listening connection (and its retry timer) does not keep the process alive. */
+  unref?: boolean;
+}
+
+/** The socket under a client of the asynchronous driver (not part of its typed interface). */
+function socketOf(c: pg.Client): { unref?(): void } | undefined {
+  return (c as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream;
+}
+
+/** What a listener is told: each notification, and when listening starts or stops. */
+export interface ChannelHandlers {
+  /** A notification arrived on the channel. */
+  onNotify(): void;
+  /** Listening started (first connect, reconnect): notifications sent before now were not seen. */
+  onListening?(): void;
+  /** Listening stopped (a lost or refused connection, or `stop`): notifications are not seen until `onListening`. */
+  onLost?(): void;
+}
+
+/**
+ * LISTENs on a PostgreSQL channel over a connection of the asynchronous driver, reconnecting after
+ * `retryMillis` when the connection is lost or refused. Returns a function that stops listening.
+ * @example const stop = listenOn(url, 'openaqua_jobs', { onNotify: () => setImmediate(pump) });
+ */
+export function listenOn(
+  url: string,
+  channel: string,
+  handlers: ChannelHandlers,
+  opts: WaitForJobsOptions = {},
+): () => void {
+  const retryMillis = opts.retryMillis ?? JOB_POLL_MILLIS;
+  const onError = opts.onError ?? ((e: unknown) => console.error(e));
+  let stopped = false;
+  let listening = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const tell = (fn: (() => void) | undefined): void => {
+    try {
+      fn?.();
+    } catch (e) {
+      onError(e);
+    }
+  };
+  const lost = (): void => {
+    if (!listening) return;
+    listening = false;
+    tell(handlers.onLost);
+  };
+
+  const failed = (c: pg.Client, err: unknown): void => {
+    if (client !== c) return;
+    client = undefined;
+    lost();
+    c.end().catch(() => {});
+    if (stopped) return;
+    onError(err);
+    retry = setTimeout(listen, retryMillis);
+    if (opts.unref) retry.unref();
+  };
+
+  function listen(): void {
+    retry = undefined;
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url });
+    client = c;
+    if (opts.unref) socketOf(c)?.unref?.();
+    c.on('notification', (m) => {
+      if (m.channel === channel && client === c && !stopped) tell(handlers.onNotify);
+    });
+    c.on('error', (e) => failed(c, e));
+    c.on('end', () => failed(c, new Error(`the connection listening on ${channel} closed`)));
+    c.connect()
+      .then(() => c.query(`LISTEN ${channel}`))
+      .then(() => {
+        if (client !== c || stopped) return;
+        listening = true;
+        tell(handlers.onListening);
+      })
+      .catch((e: unknown) => failed(c, e));
+  }
+
+  listen();
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = undefined;
+    lost();
+    c?.end().catch(() => {});
+  };
 }
 
 /**
@@ -26,56 +118,5 @@ export function waitForJobs(
   opts: WaitForJobsOptions = {},
 ): () => void {
   if (location.kind !== 'postgres') return () => {};
-  const url = location.url;
-  const retryMillis = opts.retryMillis ?? JOB_POLL_MILLIS;
-  const onError = opts.onError ?? ((e: unknown) => console.error(e));
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const notify = (): void => {
-    if (stopped) return;
-    try {
-      onNotify();
-    } catch (e) {
-      onError(e);
-    }
-  };
-
-  const failed = (c: pg.Client, err: unknown): void => {
-    if (client !== c) return;
-    client = undefined;
-    c.end().catch(() => {});
-    if (stopped) return;
-    onError(err);
-    retry = setTimeout(listen, retryMillis);
-  };
-
-  function listen(): void {
-    retry = undefined;
-    if (stopped) return;
-    const c = new pg.Client({ connectionString: url });
-    client = c;
-    c.on('notification', (m) => {
-      if (m.channel === JOBS_CHANNEL) notify();
-    });
-    c.on('error', (e) => failed(c, e));
-    c.on('end', () => failed(c, new Error('the connection listening for jobs closed')));
-    c.connect()
-      .then(() => c.query(`LISTEN ${JOBS_CHANNEL}`))
-      .then(() => {
-        if (client === c) notify();
-      })
-      .catch((e: unknown) => failed(c, e));
-  }
-
-  listen();
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    if (retry) clearTimeout(retry);
-    const c = client;
-    client = undefined;
-    c?.end().catch(() => {});
-  };
+  return listenOn(location.url, JOBS_CHANNEL, { onNotify, onListening: onNotify }, opts);
 }
