@@ -19,6 +19,7 @@ export interface Config {
   files: string;
   role: ServerRole;
   workers: number;
+  exportThreads: number;
   leaseSeconds: number;
   allowPrivateNotify: boolean;
   fileRetentionDays: number;
@@ -159,6 +160,15 @@ export const SETTINGS = [
     defaultText: 'number of CPU cores',
     description: 'jobs run at the same time',
     parse: integer(1, 1024),
+  }),
+  setting({
+    key: 'exportThreads',
+    flag: '--export-threads <n>',
+    env: 'OPENAQUA_EXPORT_THREADS',
+    default: () => availableParallelism(),
+    defaultText: 'number of CPU cores',
+    description: 'threads one large export on the embedded store is split across (1: never split)',
+    parse: integer(1, 64),
   }),
   setting({
     key: 'leaseSeconds',

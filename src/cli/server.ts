@@ -49,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ...(config.files ? { files: config.files } : {}),
     // An API process records jobs and answers for them; worker processes run them.
     workers: config.role === 'api' ? 0 : config.workers,
+    exportThreads: config.exportThreads,
     leaseMillis: config.leaseSeconds * 1000,
     allowPrivateNotify: config.allowPrivateNotify,
     fileRetentionDays: config.fileRetentionDays,

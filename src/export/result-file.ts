@@ -28,6 +28,22 @@ export interface CsvLines {
 }
 
 /**
+ * Rows of the same export rendered elsewhere (another thread), added after the rows in order: CSV
+ * lines, or for a gzip file not cut into segments, those lines compressed already (gzip.ts pieces).
+ * @example const part: LaterPart = { kind: 'csv', lines: { lines: createReadStream(spool), count: () => 500_000 } };
+ */
+export type LaterPart =
+  | { readonly kind: 'csv'; readonly lines: CsvLines }
+  | {
+      readonly kind: 'deflate';
+      readonly pieces: AsyncIterable<Buffer>;
+      /** CRC-32 and length of the uncompressed lines. */
+      readonly crc: number;
+      readonly length: number;
+      readonly rows: number;
+    };
+
+/**
  * What to write: rows and how to render them, the file format, and optional encryption.
  * @example
  * const args: ResultFileArgs = { rows: snap.rows(compiled), header: ['Account.Id'], types: ['ID'],
@@ -48,6 +64,8 @@ export interface ResultFileArgs {
   encryption?: PgpEncryption;
   /** Aborting stops the export: no more rows are pulled and the partial file is removed. */
   signal?: AbortSignal;
+  /** Parts written after `rows`, each awaited when its turn comes. */
+  after?: readonly (() => Promise<LaterPart>)[];
 }
 
 /**
@@ -153,13 +171,14 @@ async function pump(
   args: ResultFileArgs,
   maxRows: number,
   open: (index: number) => Promise<{ sink: Sink; path: string }>,
+  withHeader = true,
 ): Promise<WrittenFile[]> {
   const width = args.types.length + (args.options.deleted ? 1 : 0);
   if (args.header.length !== width) {
     throw new RangeError(`header has ${args.header.length} fields but rows have ${width} columns`);
   }
   const format = makeRowFormatter(args.types, args.options);
-  const header = csvLine(args.header);
+  const header = withHeader ? csvLine(args.header) : '';
   const { signal } = args;
   if (signal?.aborted) throw abortError(signal);
   const done: WrittenFile[] = [];
@@ -169,6 +188,7 @@ async function pump(
   const encoder = new Encoder();
   const put = async (bytes: Buffer) => {
     if (signal?.aborted) throw abortError(signal);
+    if (bytes.length === 0) return;
     if (!current!.sink.write(bytes)) await current!.sink.drain(signal);
   };
   /** Encodes the gathered lines, handing the buffer to the sink first when they may not fit. */
@@ -225,7 +245,7 @@ async function pump(
         from = end;
       }
     }
-    if (!ends) rowsInFile = source.count();
+    if (!ends) rowsInFile += source.count();
     else if (counted !== source.count())
       throw new Error(`the CSV lines held ${counted} rows where ${source.count()} were rendered`);
   };
@@ -236,6 +256,19 @@ async function pump(
     else if (Symbol.asyncIterator in source) {
       for await (const batch of source) await writeRows(batch);
     } else await writeRows(source);
+    for (const later of args.after ?? []) {
+      const part = await later();
+      if (part.kind === 'csv') {
+        await writeLines(part.lines);
+        continue;
+      }
+      const sink = current!.sink;
+      if (Number.isFinite(maxRows) || !sink.appendDeflated)
+        throw new Error('compressed parts go only into one whole gzip file');
+      await flush();
+      await sink.appendDeflated(part.pieces, part.crc, part.length, signal);
+      rowsInFile += part.rows;
+    }
     await close();
     return done;
   } catch (e) {
@@ -280,6 +313,24 @@ export async function writeSegmentedFiles(
     return { sink: await openSink(args.format, path, entry(args.entryName), args.encryption), path };
   });
   return { files };
+}
+
+/**
+ * Writes the rows without a header into a sink the caller opened (one part of an export split across
+ * threads), and finishes it.
+ * @example await writePart({ rows, types, options, sink: await openSink('csv', spool, '') }); // { rows: 2, bytes: 61 }
+ */
+export async function writePart(
+  args: Omit<ResultFileArgs, 'header' | 'format' | 'entryName' | 'encryption' | 'after'> & { sink: Sink },
+): Promise<{ rows: number; bytes: number }> {
+  const header = new Array<string>(args.types.length + (args.options.deleted ? 1 : 0)).fill('');
+  const [file] = await pump(
+    { ...args, header, format: 'csv', entryName: '' },
+    Number.POSITIVE_INFINITY,
+    async () => ({ sink: args.sink, path: '' }),
+    false,
+  );
+  return { rows: file!.rows, bytes: file!.bytes };
 }
 
 /**

@@ -2,9 +2,17 @@ import { createWriteStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { constants, createGzip, type ZlibOptions } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, type ZlibOptions } from 'node:zlib';
 import yazl from 'yazl';
 import { GZIP_CHUNK_BYTES, RESULT_FILE_BUFFER_BYTES } from '../limits.ts';
+import {
+  crc32Combine,
+  DeflatedFile,
+  type DeflatedPiece,
+  FINAL_EMPTY_BLOCK,
+  GZIP_HEADER,
+  gzipTrailer,
+} from './gzip.ts';
 import { encryptingStream, type PgpEncryption } from './pgp.ts';
 
 /**
@@ -26,6 +34,17 @@ export interface Sink {
   finish(): Promise<number>;
   /** Stops writing and removes what was written, if it can. */
   discard(): Promise<void>;
+  /**
+   * gzip only: ends the compression of what was written and adds a piece compressed elsewhere (raw
+   * deflate ending in a sync flush, see gzip.ts) whose uncompressed bytes have `crc` and `length`.
+   * Only more pieces may follow, then `finish()`.
+   */
+  appendDeflated?(
+    piece: AsyncIterable<Buffer>,
+    crc: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Rejects with the signal's reason: an Error given to `abort()`, else an AbortError. */
@@ -105,17 +124,11 @@ export async function openSink(
   let head: Writable;
   let source: Readable | undefined;
   let zip: yazl.ZipFile | undefined;
+  let gzip: GzipMember | undefined;
   if (format === 'gzip') {
-    // Room for a few chunks lets formatting go on while the previous chunk is compressed; zlib
-    // passes stream options through although its option type does not list them.
-    const options: ZlibOptions & { writableHighWaterMark: number } = {
-      chunkSize: GZIP_CHUNK_BYTES,
-      level: constants.Z_DEFAULT_COMPRESSION,
-      writableHighWaterMark: RESULT_FILE_BUFFER_BYTES,
-    };
-    const gzip = createGzip(options);
-    head = gzip;
-    source = gzip;
+    gzip = new GzipMember();
+    head = gzip.deflate;
+    source = gzip.member;
   } else if (format === 'zip') {
     zip = new yazl.ZipFile();
     const entry = new PassThrough({ highWaterMark: GZIP_CHUNK_BYTES });
@@ -134,14 +147,24 @@ export async function openSink(
   const failure = new Failure();
   failure.watch(flowing);
   zip?.on('error', (e: Error) => failure.fail(e));
+  gzip?.deflate.on('error', (e: Error) => failure.fail(e));
   return {
     write: (bytes) => {
       if (failure.error !== undefined) throw failure.error;
+      if (gzip) return gzip.write(bytes);
       return head.write(bytes);
     },
     drain: (signal) => failure.drain(head, signal),
+    ...(gzip
+      ? {
+          appendDeflated: async (piece, crc, length, signal) => {
+            await Promise.race([gzip.append(piece, crc, length, failure, signal), failure.happened]);
+          },
+        }
+      : {}),
     finish: async () => {
-      head.end();
+      if (gzip) await Promise.race([gzip.end(), failure.happened]);
+      else head.end();
       await Promise.race([flowing, failure.happened]);
       if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       return (await stat(path)).size;
@@ -153,6 +176,71 @@ export async function openSink(
       await unlink(path).catch(() => undefined);
     },
   };
+}
+
+/**
+ * A gzip member written as header, raw deflate and trailer, so that pieces compressed elsewhere can
+ * join the deflate stream (gzip.ts). What is written here is compressed on the thread pool; the
+ * stream ends in a sync flush, and the member in an empty final block and the trailer.
+ */
+class GzipMember {
+  readonly deflate: Writable & Readable;
+  readonly member = new PassThrough({ highWaterMark: RESULT_FILE_BUFFER_BYTES });
+  private crc = 0;
+  private length = 0;
+  private deflateEnded: Promise<void> | undefined;
+
+  constructor() {
+    // Room for a few chunks lets formatting go on while the previous chunk is compressed; zlib
+    // passes stream options through although its option type does not list them.
+    const options: ZlibOptions & { writableHighWaterMark: number } = {
+      chunkSize: GZIP_CHUNK_BYTES,
+      level: constants.Z_DEFAULT_COMPRESSION,
+      finishFlush: constants.Z_SYNC_FLUSH,
+      writableHighWaterMark: RESULT_FILE_BUFFER_BYTES,
+    };
+    this.deflate = createDeflateRaw(options);
+    this.member.write(GZIP_HEADER);
+    this.deflate.pipe(this.member, { end: false });
+  }
+
+  write(bytes: Buffer): boolean {
+    if (this.deflateEnded) throw new Error('a gzip member takes no more bytes after a deflated piece');
+    this.crc = crc32(bytes, this.crc);
+    this.length += bytes.length;
+    return this.deflate.write(bytes);
+  }
+
+  /** Ends the deflate stream of what was written; resolves once all of it is in the member. */
+  private endDeflate(): Promise<void> {
+    this.deflateEnded ??= new Promise<void>((resolve) => {
+      this.deflate.once('end', () => resolve());
+      this.deflate.end();
+    });
+    return this.deflateEnded;
+  }
+
+  async append(
+    piece: AsyncIterable<Buffer>,
+    crc: number,
+    length: number,
+    failure: Failure,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.endDeflate();
+    for await (const bytes of piece) {
+      if (signal?.aborted) throw abortError(signal);
+      if (!this.member.write(bytes)) await failure.drain(this.member, signal);
+    }
+    this.crc = crc32Combine(this.crc, crc, length);
+    this.length += length;
+  }
+
+  async end(): Promise<void> {
+    await this.endDeflate();
+    this.member.write(FINAL_EMPTY_BLOCK);
+    this.member.end(gzipTrailer(this.crc, this.length));
+  }
 }
 
 /**
@@ -176,5 +264,51 @@ export function streamSink(out: Writable): Sink {
       return bytes;
     },
     discard: async () => undefined,
+  };
+}
+
+/** Bytes gathered before each is compressed as one piece: big enough that a piece costs little. */
+const PIECE_BYTES = 1024 * 1024;
+
+/**
+ * A sink writing sync-flushed raw deflate pieces (gzip.ts) to the file at `path`, synchronously: one
+ * part of a gzip file compressed on the thread that renders it. `piece()` gives the CRC-32 and length
+ * of what was written once it finished.
+ * @example const sink = deflatedFileSink('/tmp/part1'); ...; await sink.finish(); sink.piece();
+ */
+export function deflatedFileSink(path: string): Sink & { piece(): DeflatedPiece } {
+  const file = new DeflatedFile(path, constants.Z_DEFAULT_COMPRESSION);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let piece: DeflatedPiece | undefined;
+  const compress = () => {
+    if (pendingBytes === 0) return;
+    file.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+    pending = [];
+    pendingBytes = 0;
+  };
+  return {
+    write: (bytes) => {
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= PIECE_BYTES) compress();
+      return true;
+    },
+    drain: async (signal) => {
+      if (signal?.aborted) throw abortError(signal);
+    },
+    finish: async () => {
+      compress();
+      piece = file.close();
+      return (await stat(path)).size;
+    },
+    discard: async () => {
+      if (!piece) piece = file.close();
+      await unlink(path).catch(() => undefined);
+    },
+    piece: () => {
+      if (!piece) throw new Error('the deflated part is not finished');
+      return piece;
+    },
   };
 }

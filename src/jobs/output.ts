@@ -1,5 +1,5 @@
 import { type ExportOptions, writeResultFile, writeSegmentedFiles } from '../export/index.ts';
-import type { CsvLines, RowSource } from '../export/result-file.ts';
+import type { CsvLines, LaterPart, RowSource } from '../export/result-file.ts';
 import type { FileStore } from '../files/index.ts';
 import type { FieldType } from '../schema/index.ts';
 import type { AnalyzedQuery } from '../zoql/index.ts';
@@ -36,7 +36,7 @@ export function batchFormat(
 }
 
 /** Segments: a tenant setting, for stateful full loads of queries without functions or aliases. */
-function segmented(task: RunTask, batch: RunBatch, q: AnalyzedQuery): boolean {
+export function segmented(task: RunTask, batch: RunBatch, q: AnalyzedQuery): boolean {
   return (
     task.segments &&
     task.stateful &&
@@ -57,6 +57,8 @@ export async function writeBatchFiles(args: {
   query: AnalyzedQuery;
   /** Rows to render, or CSV lines the database rendered (see ExportSnapshot.copyCsv). */
   rows: RowSource | CsvLines;
+  /** Parts of the export other threads wrote, added after `rows` (see split.ts). */
+  after?: readonly (() => Promise<LaterPart>)[];
   files: FileStore;
   signal: AbortSignal;
 }): Promise<BatchOutput> {
@@ -80,6 +82,7 @@ export async function writeBatchFiles(args: {
     ...(task.encrypted && task.encryptTo ? { encryption: { publicKeys: task.encryptTo } } : {}),
     entryName: `${batch.name}.csv`,
     signal: args.signal,
+    ...(args.after ? { after: args.after } : {}),
   };
   try {
     if (segmented(task, batch, query)) {

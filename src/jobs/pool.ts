@@ -1,23 +1,14 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AQUA_MESSAGES } from '../errors.ts';
-import { QUERY_KILL_GRACE_MILLIS, WORKER_YOUNG_GENERATION_MB } from '../limits.ts';
+import { QUERY_KILL_GRACE_MILLIS } from '../limits.ts';
 import type { RunResult } from './finish.ts';
 import type { RunEvents, RunTask } from './task.ts';
+import { spawnThread } from './thread.ts';
 import type { FromWorker, ToWorker, WorkerStores } from './worker-protocol.ts';
 
-/**
- * Starts a job worker thread. From source (`.ts`), the thread first registers tsx's loader: on Node 20
- * a worker given `execArgv: ['--import', 'tsx']` still cannot load a `.ts` entry point.
- */
+/** Starts a job worker thread. */
 function spawn(where: WorkerStores): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
-  // A small young generation keeps an export's short-lived strings from growing the thread's heap.
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  if (!fromSource) return new Worker(new URL(entry), { workerData: where, resourceLimits });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: where, resourceLimits });
+  return spawnThread('worker', where);
 }
 
 interface Assignment {

@@ -7,7 +7,9 @@ import type { ExportSnapshot } from '../store/export-reader.ts';
 import { type CompileOptions, compileQuery, postgresDialect, sqliteDialect } from '../store/index.ts';
 import { type AnalyzedQuery, analyze } from '../zoql/index.ts';
 import type { RunResult } from './finish.ts';
-import { batchFormat, writeBatchFiles } from './output.ts';
+import { batchFormat, segmented, writeBatchFiles } from './output.ts';
+import type { PartThreads } from './parts.ts';
+import { type SplitExport, splitExport } from './split.ts';
 import type { StoreCache } from './store-cache.ts';
 import type { BatchOutput, RunBatch, RunEvents, RunTask } from './task.ts';
 
@@ -91,23 +93,40 @@ async function runBatch(
   b: RunBatch,
   snap: ExportSnapshot,
   dialect: Dialect,
-  files: FileStore,
+  deps: RunDeps,
   signal: AbortSignal,
 ): Promise<BatchOutput> {
   const q = analyze(b.query, b.language);
-  const compiled = compile(q, compileOptionsFor(task, b), dialect);
+  const compileOptions = compileOptionsFor(task, b);
+  const compiled = compile(q, compileOptions, dialect);
+  const format = batchFormat(task, b, q);
   const deadline = performance.now() + task.queryMillis;
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new QueryTimeLimit()), task.queryMillis);
   const both = AbortSignal.any([signal, timer.signal]);
+  let split: SplitExport | undefined;
   try {
-    const lines: CsvLines | undefined = await snap.copyCsv?.(compiled, batchFormat(task, b, q), both);
+    const lines: CsvLines | undefined = await snap.copyCsv?.(compiled, format, both);
+    if (!lines) {
+      const mode = task.format === 'gzip' && !segmented(task, b, q) ? 'deflate' : 'csv';
+      split = await splitExport({
+        task,
+        query: q,
+        compileOptions,
+        format,
+        mode,
+        snap,
+        ...deps,
+        signal: both,
+      });
+    }
     return await writeBatchFiles({
       task,
       batch: b,
       query: q,
-      rows: lines ?? guard(snap.rows(compiled, both), deadline, both),
-      files,
+      rows: lines ?? guard(snap.rows(split?.query ?? compiled, both), deadline, both),
+      ...(split ? { after: split.later } : {}),
+      files: deps.files,
       signal: both,
     });
   } catch (e) {
@@ -115,7 +134,16 @@ async function runBatch(
     throw e;
   } finally {
     clearTimeout(timeout);
+    await split?.cleanup();
   }
+}
+
+/** What a runner reads and writes through: result files, tenant readers, and threads to split exports. */
+export interface RunDeps {
+  readonly files: FileStore;
+  readonly stores: StoreCache;
+  /** Absent: exports are never split. */
+  readonly parts?: PartThreads;
 }
 
 /**
@@ -126,7 +154,7 @@ async function runBatch(
  */
 export async function runJob(
   task: RunTask,
-  deps: { files: FileStore; stores: StoreCache },
+  deps: RunDeps,
   events: RunEvents,
   signal: AbortSignal,
 ): Promise<RunResult> {
@@ -137,7 +165,7 @@ export async function runJob(
       events.batchStarted(b.id);
       let output: BatchOutput;
       try {
-        output = await runBatch(task, b, snap, reader.dialect, deps.files, signal);
+        output = await runBatch(task, b, snap, reader.dialect, deps, signal);
       } catch (e) {
         if (signal.aborted) return { status: 'cancelled' };
         const message = e instanceof Error ? e.message : String(e);

@@ -54,7 +54,11 @@ export function createJobService(opts: JobServiceOptions): JobService {
   const leaseMillis = opts.leaseMillis ?? JOB_LEASE_MILLIS;
   const deletedRetentionDays = opts.deletedRetentionDays ?? DELETED_RETENTION_DAYS;
   const onError = opts.onError ?? ((e: unknown) => console.error(e));
-  const pool = new WorkerPool(Math.max(0, opts.workers), { location, files: opts.files });
+  const pool = new WorkerPool(Math.max(0, opts.workers), {
+    location,
+    files: opts.files,
+    exportThreads: opts.exportThreads,
+  });
   const stores = new StoreCache(location);
   let stopWaking: (() => void) | undefined;
   const timers: NodeJS.Timeout[] = [];

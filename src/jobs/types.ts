@@ -13,6 +13,8 @@ export interface JobServiceOptions {
   files?: string;
   /** Worker threads running jobs; 0 runs nothing in the background (tests drive `runOnce`). */
   workers: number;
+  /** Threads one large export is split across, its job's worker included (1: never split; default: cores). */
+  exportThreads?: number;
   clock?: Clock;
   /** Lets notifyUrl reach loopback, private and link-local addresses. */
   allowPrivateNotify?: boolean;

@@ -20,4 +20,6 @@ export interface WorkerStores {
   readonly location: StoreLocation;
   /** The `--files` setting: a directory or s3://bucket/prefix; default `files/` in the data directory. */
   readonly files?: string | undefined;
+  /** How many threads one large export is split across (1: never; default: the machine's cores). */
+  readonly exportThreads?: number | undefined;
 }

@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFileStore } from '../files/index.ts';
+import { PartThreads } from './parts.ts';
 import { runJob } from './runner.ts';
 import { StoreCache } from './store-cache.ts';
 import type { BatchOutput } from './task.ts';
@@ -12,10 +14,12 @@ import type { FromWorker, ToWorker, WorkerStores } from './worker-protocol.ts';
  */
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
-const { location, files: filesSpec } = workerData as WorkerStores;
+const where = workerData as WorkerStores;
+const { location, files: filesSpec } = where;
 // The same file store as the main thread's: temporary files are written where it publishes them from.
 const files = openFileStore(filesSpec, join(location.dataDir, 'files'));
 const stores = new StoreCache(location);
+const parts = new PartThreads(where, where.exportThreads ?? availableParallelism());
 let current: { jobId: string; controller: AbortController } | undefined;
 
 function post(msg: FromWorker): void {
@@ -28,7 +32,7 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (msg.type === 'close') {
-    stores.closeAll().finally(() => port.close());
+    Promise.all([stores.closeAll(), parts.close()]).finally(() => port.close());
     return;
   }
   const { task } = msg;
@@ -38,7 +42,7 @@ port.on('message', (msg: ToWorker) => {
     batchStarted: (batchId: string) => post({ type: 'batch-start', jobId: task.jobId, batchId }),
     batchFinished: (output: BatchOutput) => post({ type: 'batch-done', jobId: task.jobId, output }),
   };
-  runJob(task, { files, stores }, events, controller.signal).then(
+  runJob(task, { files, stores, parts }, events, controller.signal).then(
     (result) => {
       current = undefined;
       post({ type: 'done', jobId: task.jobId, result });

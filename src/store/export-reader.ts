@@ -53,6 +53,11 @@ export interface ExportSnapshot {
    * that can have it.
    */
   copyCsv?(query: CompiledQuery, format: CsvFormat, signal?: AbortSignal): Promise<CsvLines | undefined>;
+  /**
+   * The lowest and highest row numbers of an object's table in this snapshot, whose ranges split an
+   * export across threads (CompileOptions `rowRange`); only stores with row numbers have it.
+   */
+  rowIdRange?(object: string): { readonly min: number; readonly max: number } | undefined;
 }
 
 /** The embedded store's reader: the tenant store's own snapshots, rows pulled one at a time. */
@@ -62,7 +67,14 @@ class SqliteExportReader implements ExportReader {
   constructor(private readonly store: TenantStore) {}
 
   snapshot<T>(fn: (snap: ExportSnapshot) => Promise<T>): Promise<T> {
-    return this.store.snapshot((snap) => fn({ seq: snap.seq, time: snap.time, rows: (q) => snap.rows(q) }));
+    return this.store.snapshot((snap) =>
+      fn({
+        seq: snap.seq,
+        time: snap.time,
+        rows: (q) => snap.rows(q),
+        rowIdRange: (o) => snap.rowIdRange(o),
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,12 @@ export interface Snapshot {
   readonly time: number;
   /** Streams the rows of a compiled query as arrays, one element per selected column. */
   rows(query: CompiledQuery): IterableIterator<unknown[]>;
+  /**
+   * The lowest and highest physical row numbers of an object's table in this snapshot (deleted rows
+   * included), whose ranges split an export into parts (CompileOptions `rowRange`); undefined when the
+   * table is empty or the store has no row numbers.
+   */
+  rowIdRange(object: string): { readonly min: number; readonly max: number } | undefined;
 }
 
 export interface LoadResult {

@@ -14,6 +14,7 @@ describe('configuration', () => {
       files: '',
       role: 'all',
       workers: availableParallelism(),
+      exportThreads: availableParallelism(),
       leaseSeconds: 60,
       allowPrivateNotify: false,
       fileRetentionDays: FILE_RETENTION_DAYS,

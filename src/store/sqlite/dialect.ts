@@ -53,6 +53,7 @@ export const sqliteDialect: TenantDialect = {
   stageTableSql: (name) => `CREATE TEMP TABLE "${name}" ("k" INTEGER NOT NULL, "v" TEXT NOT NULL)`,
   stageTable: (name) => `temp."${name}"`,
   stageOrder: 'rowid',
+  rowId: 'rowid',
   // GLOB is case-sensitive, as AQuA values are; LIKE in SQLite is not.
   like: (expr, pattern, bind) => `${expr} GLOB ${bind(globPattern(pattern))}`,
   dateFunction: (fn, arg, zone, bind) => `aqua_${fn}(${arg}, ${bind(zone)})`,

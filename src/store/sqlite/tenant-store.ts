@@ -49,6 +49,7 @@ export function sqliteBackend(file: string): TenantBackend {
       // In WAL mode the first read of a transaction fixes what it sees.
       begin: 'BEGIN',
       idle: SQLITE_IDLE_READERS,
+      rowId: sqliteDialect.rowId,
     },
     rowSink: insertSink,
   };

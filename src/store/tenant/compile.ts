@@ -22,6 +22,12 @@ export interface CompileOptions {
    * Grouped queries always read live rows only, and their deleted column is 0.
    */
   includeDeleted?: 'none' | 'window' | 'all';
+  /**
+   * Only the base object's rows whose physical row number (the dialect's `rowId`) is `>= from` and
+   * `< below` (each when given): one part of an export split into ranges. Stores without row numbers
+   * refuse it.
+   */
+  rowRange?: { from?: number; below?: number };
 }
 
 /**
@@ -75,4 +81,11 @@ function* rowFilters(
   if (w.afterSeq !== undefined) yield `"t0"."_seq" > ${param(ctx, w.afterSeq)}`;
   if (w.fromTime !== undefined) yield `"t0"."_changed_at" >= ${param(ctx, w.fromTime)}`;
   if (w.toTime !== undefined) yield `"t0"."_changed_at" <= ${param(ctx, w.toTime)}`;
+  if (opts.rowRange) {
+    const rowId = ctx.dialect.rowId;
+    if (rowId === undefined) throw new Error(`a ${ctx.dialect.name} table has no row numbers to split by`);
+    const { from, below } = opts.rowRange;
+    if (from !== undefined) yield `"t0".${rowId} >= ${param(ctx, from)}`;
+    if (below !== undefined) yield `"t0".${rowId} < ${param(ctx, below)}`;
+  }
 }

@@ -28,6 +28,11 @@ export interface TenantDialect {
   stageTable(name: string): string;
   /** The staging table's order column (SQLite: rowid). */
   readonly stageOrder: string;
+  /**
+   * A table's physical row number, an integer whose ranges split an export into parts (SQLite:
+   * rowid); absent where tables have none.
+   */
+  readonly rowId?: string;
 
   /** `expr like pattern` (ZOQL pattern, case-sensitive, `%` and `_` wildcards); `bind` binds a value. */
   like(expr: string, pattern: string, bind: (v: string) => string): string;

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { SyncDb } from '../db.ts';
 import type { CompiledQuery, Snapshot } from '../types.ts';
+import { quoteIdent } from './ddl.ts';
 import { CURRENT_SEQ } from './sql.ts';
 
 /** A read connection reused across snapshots, with its way of streaming a query's rows. */
@@ -18,6 +19,8 @@ export interface SnapshotSource {
   readonly begin: string;
   /** Idle connections kept for the next snapshots. */
   readonly idle: number;
+  /** Tables' physical row number column (the dialect's `rowId`), when they have one. */
+  readonly rowId?: string;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -80,6 +83,14 @@ export class SnapshotPool {
           const it = reader.stream(query);
           open.add(it);
           return it;
+        },
+        rowIdRange: (object) => {
+          if (!active) throw new Error('the snapshot has ended');
+          const rowId = this.source.rowId;
+          if (rowId === undefined) return undefined;
+          const sql = `SELECT min(${rowId}), max(${rowId}) FROM ${quoteIdent(object)}`;
+          const [min, max] = reader.db.prepare(sql).raw().get() as [number | null, number | null];
+          return min === null || max === null ? undefined : { min, max };
         },
       };
       result = fn(snap);

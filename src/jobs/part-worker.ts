@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { deflatedFileSink, openSink, writePart } from '../export/index.ts';
+import type { FromPart, PartTask, PartWritten, ToPart } from './part-protocol.ts';
+import { StoreCache } from './store-cache.ts';
+import type { WorkerStores } from './worker-protocol.ts';
+
+/**
+ * A part thread: renders one range of a large export at a time (part-protocol.ts), in a snapshot it
+ * checks is the job's, to a file the job worker adds to the result after the rows before it.
+ */
+const port = parentPort;
+if (!port) throw new Error('part-worker.ts runs as a worker thread');
+const { location } = workerData as WorkerStores;
+const stores = new StoreCache(location);
+
+function post(msg: FromPart): void {
+  port!.postMessage(msg);
+}
+
+async function run(id: number, task: PartTask): Promise<void> {
+  await stores.reader(task.tenant).snapshot(async (snap) => {
+    if (snap.seq !== task.seq) {
+      post({ type: 'stale', id });
+      return;
+    }
+    post({ type: 'ready', id });
+    const rows = snap.rows(task.query);
+    const common = { rows, types: task.types, options: task.options };
+    let written: PartWritten;
+    if (task.mode === 'deflate') {
+      const sink = deflatedFileSink(task.path);
+      const { rows: n } = await writePart({ ...common, sink });
+      written = { rows: n, ...sink.piece() };
+    } else {
+      const { rows: n } = await writePart({ ...common, sink: await openSink('csv', task.path, '') });
+      written = { rows: n };
+    }
+    post({ type: 'done', id, written });
+  });
+}
+
+port.on('message', (msg: ToPart) => {
+  if (msg.type === 'close') {
+    stores.closeAll().finally(() => port.close());
+    return;
+  }
+  run(msg.id, msg.task).catch((e: unknown) =>
+    post({ type: 'failed', id: msg.id, message: e instanceof Error ? e.message : String(e) }),
+  );
+});
