@@ -100,3 +100,8 @@ export const AUTH_CACHE_ENTRIES = 10_000;
  * least this many row numbers: below it, starting the parts costs more than it saves.
  */
 export const EXPORT_SPLIT_MIN_ROWS = 100_000;
+/**
+ * Nice value of the threads that render exports (job workers and their part threads; Linux sets it
+ * per thread): requests on the main thread are answered first while large exports run.
+ */
+export const EXPORT_THREAD_NICE = 10;

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { deflatedFileSink, openSink, writePart } from '../export/index.ts';
+import { lowerThreadPriority } from './nice.ts';
 import type { FromPart, PartTask, PartWritten, ToPart } from './part-protocol.ts';
 import { StoreCache } from './store-cache.ts';
 import type { WorkerStores } from './worker-protocol.ts';
@@ -10,6 +11,7 @@ import type { WorkerStores } from './worker-protocol.ts';
  */
 const port = parentPort;
 if (!port) throw new Error('part-worker.ts runs as a worker thread');
+lowerThreadPriority();
 const { location } = workerData as WorkerStores;
 const stores = new StoreCache(location);
 

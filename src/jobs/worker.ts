@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFileStore } from '../files/index.ts';
+import { lowerThreadPriority } from './nice.ts';
 import { PartThreads } from './parts.ts';
 import { runJob } from './runner.ts';
 import { StoreCache } from './store-cache.ts';
@@ -14,6 +15,7 @@ import type { FromWorker, ToWorker, WorkerStores } from './worker-protocol.ts';
  */
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
+lowerThreadPriority();
 const where = workerData as WorkerStores;
 const { location, files: filesSpec } = where;
 // The same file store as the main thread's: temporary files are written where it publishes them from.
