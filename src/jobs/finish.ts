@@ -9,7 +9,7 @@ import {
   setBatchStatus,
 } from '../store/meta/jobs.ts';
 import { insertFile } from '../store/meta/jobs-files.ts';
-import { cancelJob, finishBatch, finishJob, holdsLease } from '../store/meta/jobs-queue.ts';
+import { cancelJob, finishBatch, finishJob } from '../store/meta/jobs-queue.ts';
 import { advance } from './sessions.ts';
 
 /** How a run ended, as the runner reports it. */
@@ -54,15 +54,16 @@ export function finishRun(
   now: number,
 ): boolean {
   return immediate(db, () => {
-    if (!holdsLease(db, job.id, owner)) return false;
+    // Ending the job is the lease check: it changes nothing unless `owner` still runs it, and on
+    // PostgreSQL the row it updates stays locked until the end of the transaction.
+    const snapshotSeq = result.status === 'completed' ? result.snapshotSeq : null;
+    if (!finishJob(db, job.id, owner, result.status, now, snapshotSeq)) return false;
     const batches = batchesOf(db, job.id, { files: false });
     for (const b of batches) publishStaged(db, job, b, now);
     if (result.status === 'aborted') {
       finishBatch(db, result.batchId, 'aborted', 0, result.message, false);
-      finishJob(db, job.id, owner, 'aborted', now, null);
       return true;
     }
-    finishJob(db, job.id, owner, 'completed', now, result.snapshotSeq);
     // A time window cut short by `offset` left out the last seconds' changes: moving the cursor to the
     // snapshot would lose them, so such a job leaves the cursor where it was (the next job repeats them).
     const cutShort = job.incrementalTime !== null && job.offset > 0;

@@ -41,7 +41,9 @@ export function pickRunnable(db: MetaDb, now: number): JobRow | undefined {
 /**
  * Makes `owner` the runner of a job until `leaseUntil`; a re-claimed job starts its batches over.
  * Returns false, changing nothing, when the job's session already has a running job (a claimer that
- * lost a race on PostgreSQL: the unique index refused it).
+ * lost a race on PostgreSQL: the unique index refused it). `picked` (the row as pickRunnable read it)
+ * saves statements that cannot matter: a stateless job is its session's only job, so the index cannot
+ * refuse it (no savepoint); a job never run (`submitted`) has no batch to start over.
  */
 export function takeLease(
   db: MetaDb,
@@ -49,19 +51,25 @@ export function takeLease(
   owner: string,
   now: number,
   leaseUntil: number,
+  picked?: Pick<JobRow, 'status' | 'stateful'>,
 ): boolean {
-  try {
-    // A savepoint: on PostgreSQL a refused statement would otherwise end the caller's transaction.
-    db.transaction(() => {
-      db.prepare(
-        `UPDATE jobs SET status = 'executing', lease_owner = ?, lease_until = ?, started_at = ?, attempts = attempts + 1
-         WHERE id = ?`,
-      ).run(owner, leaseUntil, now, jobId);
-    });
-  } catch (e) {
-    if (e instanceof UniqueViolation) return false;
-    throw e;
+  const lease = (): void => {
+    db.prepare(
+      `UPDATE jobs SET status = 'executing', lease_owner = ?, lease_until = ?, started_at = ?, attempts = attempts + 1
+       WHERE id = ?`,
+    ).run(owner, leaseUntil, now, jobId);
+  };
+  if (picked && !picked.stateful) lease();
+  else {
+    try {
+      // A savepoint: on PostgreSQL a refused statement would otherwise end the caller's transaction.
+      db.transaction(lease);
+    } catch (e) {
+      if (e instanceof UniqueViolation) return false;
+      throw e;
+    }
   }
+  if (picked?.status === 'submitted') return true;
   db.prepare(
     `UPDATE batches SET status = 'pending', message = NULL, record_count = 0, staged = NULL
      WHERE job_id = ? AND status = 'executing'`,
