@@ -10,6 +10,7 @@ const SERVE_SETTINGS: readonly ConfigKey[] = [
   'files',
   'role',
   'workers',
+  'exportThreads',
   'leaseSeconds',
   'allowPrivateNotify',
   'fileRetentionDays',
