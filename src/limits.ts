@@ -105,3 +105,10 @@ export const EXPORT_SPLIT_MIN_ROWS = 100_000;
  * per thread): requests on the main thread are answered first while large exports run.
  */
 export const EXPORT_THREAD_NICE = 10;
+/**
+ * A PostgreSQL export whose CSV COPY writes is read in two parts at once (on two connections, so on two
+ * of the server's cores) when its base table holds at least this many rows (pg_class.reltuples)...
+ */
+export const PG_COPY_SPLIT_MIN_ROWS = 100_000;
+/** ...or takes at least this many blocks (32 MB), for a table not analysed yet. */
+export const PG_COPY_SPLIT_MIN_BLOCKS = 4096;

@@ -1,14 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import type { CsvLines } from '../../export/result-file.ts';
-import { PG_FETCH_ROWS } from '../../limits.ts';
+import {
+  PG_COPY_SPLIT_MIN_BLOCKS,
+  PG_COPY_SPLIT_MIN_ROWS,
+  PG_FETCH_ROWS,
+  WRITE_CHUNK_BYTES,
+} from '../../limits.ts';
 import { offsetMinutes } from '../../time/zone.ts';
 import type { CsvFormat, ExportReader, ExportSnapshot } from '../export-reader.ts';
 import { tenantSchema } from '../location.ts';
 import { CURRENT_SEQ } from '../tenant/sql.ts';
 import type { CompiledQuery } from '../types.ts';
-import { copyCsvSql, inlineParams, ZONE_OFFSETS_SQL, ZONE_PROBES } from './copy-sql.ts';
+import { splittableQuery, withBlockRange } from './copy-split.ts';
+import {
+  type CopyPlan,
+  copyCsvSql,
+  inlineParams,
+  sqlLiteral,
+  ZONE_OFFSETS_SQL,
+  ZONE_PROBES,
+} from './copy-sql.ts';
 import { rewritePlaceholders } from './placeholders.ts';
 
 /** How export connections show in pg_stat_activity. */
@@ -75,6 +95,28 @@ function toParam(v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
+/**
+ * Starts a `COPY ... TO STDOUT` on the connection: its bytes, and its row count, which arrives with the
+ * command tag after the last byte (settled only once the stream has ended without error).
+ */
+function copyOut(conn: Conn, sql: string): { stream: Readable; rows: Promise<number> } {
+  const stream = copyStreams.to(sql) as copyStreams.CopyToStreamQuery & { handleReadyForQuery(): void };
+  const rows = new Promise<number>((resolve) => {
+    const base = stream.handleReadyForQuery.bind(stream);
+    stream.handleReadyForQuery = () => {
+      base();
+      resolve(stream.rowCount);
+    };
+  });
+  conn.client.query(stream);
+  return { stream, rows };
+}
+
+/** CSV lines that also say in how many parts PostgreSQL wrote them (1, or 2 for a split export). */
+export interface PgCsvLines extends CsvLines {
+  readonly parts: number;
+}
+
 class PgExportSnapshot implements ExportSnapshot {
   active = true;
 
@@ -127,7 +169,7 @@ class PgExportSnapshot implements ExportSnapshot {
     query: CompiledQuery,
     format: CsvFormat,
     signal?: AbortSignal,
-  ): Promise<CsvLines | undefined> {
+  ): Promise<PgCsvLines | undefined> {
     this.check();
     const conn = this.conn;
     const inner = inlineParams(query.sql, query.params);
@@ -135,51 +177,120 @@ class PgExportSnapshot implements ExportSnapshot {
       text: `SELECT * FROM (${inner}) AS "q" LIMIT 0`,
       rowMode: 'array',
     });
-    const plan = copyCsvSql(
-      inner,
-      described.fields.map((f) => f.dataTypeID),
-      format.types,
-      format.options,
-    );
+    const oids = described.fields.map((f) => f.dataTypeID);
+    const plan = copyCsvSql(inner, oids, format.types, format.options);
     if ('unsupported' in plan) return undefined;
     if (plan.timeZone !== undefined) {
       if (!(await this.reader.knowsZone(conn.client, plan.timeZone))) return undefined;
       await conn.client.query("SELECT set_config('TimeZone', $1, true)", [plan.timeZone]);
     }
+    const at = await this.reader.splitBlock(conn.client, inner);
+    if (at === undefined) return this.whole(plan.sql, signal);
+    const part = (from: number | undefined, below: number | undefined) =>
+      copyCsvSql(withBlockRange(inner, from, below), oids, format.types, format.options) as CopyPlan;
+    return this.split(part(undefined, at).sql, part(at, undefined).sql, plan.timeZone, signal);
+  }
+
+  /** The lines of one COPY on the snapshot's connection. */
+  private whole(sql: string, signal: AbortSignal | undefined): PgCsvLines {
+    const conn = this.conn;
     let count: number | undefined;
-    const sql = plan.sql;
     // The COPY starts when the lines are first read, so a writer that fails before leaves nothing running.
     async function* lines(): AsyncGenerator<Buffer> {
-      const stream = copyStreams.to(sql) as copyStreams.CopyToStreamQuery & { handleReadyForQuery(): void };
-      // The row count arrives with the command tag, after the last byte: wait for the end of the command.
-      const ended = new Promise<void>((resolve) => {
-        const base = stream.handleReadyForQuery.bind(stream);
-        stream.handleReadyForQuery = () => {
-          base();
-          resolve();
-        };
-      });
-      conn.client.query(stream);
+      const { stream, rows } = copyOut(conn, sql);
       const stop = whileRunning(signal, () => kill(conn));
       let done = false;
       try {
         for await (const chunk of stream) yield chunk as Buffer;
-        await ended;
-        count = stream.rowCount;
+        count = await rows;
         done = true;
       } finally {
         stop();
         if (!done) kill(conn);
       }
     }
-    return {
-      lines: lines(),
-      count: () => {
-        if (count === undefined) throw new Error('the COPY has not ended');
-        return count;
-      },
-    };
+    return { lines: lines(), count: () => ended(count), parts: 1 };
   }
+
+  /**
+   * The lines of two COPYs of disjoint parts of the rows, run at once: the first on the snapshot's
+   * connection, streamed as it comes; the second on another connection that imports the snapshot
+   * (`pg_export_snapshot`), so it sees the same data, spooled to a file that is streamed after the
+   * first part and removed once the lines end, fail or are abandoned. A failure of either part stops
+   * the other.
+   */
+  private split(
+    first: string,
+    second: string,
+    timeZone: string | undefined,
+    signal: AbortSignal | undefined,
+  ): PgCsvLines {
+    const conn = this.conn;
+    const reader = this.reader;
+    let count: number | undefined;
+    async function* lines(): AsyncGenerator<Buffer> {
+      const exported = await conn.client.query({ text: 'SELECT pg_export_snapshot()', rowMode: 'array' });
+      const snapshotId = String(exported.rows[0]?.[0]);
+      const spool = join(reader.spoolDir, `openaqua-copy-${randomUUID()}.csv`);
+      const cancel = new AbortController();
+      let firstDone = false;
+      let secondFailed: { error: unknown } | undefined;
+      const later = reader.spoolPart(snapshotId, timeZone, second, spool, anySignal(signal, cancel.signal));
+      later.catch((error: unknown) => {
+        secondFailed = { error };
+        // Stops the first part at once rather than when it ends.
+        if (!firstDone) kill(conn);
+      });
+      const stop = whileRunning(signal, () => kill(conn));
+      try {
+        let firstRows: number;
+        try {
+          const { stream, rows } = copyOut(conn, first);
+          for await (const chunk of stream) yield chunk as Buffer;
+          firstRows = await rows;
+          firstDone = true;
+        } catch (e) {
+          if (secondFailed) throw secondFailed.error;
+          throw e;
+        }
+        const secondRows = await later;
+        for await (const chunk of createReadStream(spool, { highWaterMark: SPOOL_READ_BYTES })) {
+          if (signal?.aborted) throw signal.reason;
+          yield chunk as Buffer;
+        }
+        count = firstRows + secondRows;
+      } finally {
+        stop();
+        if (!firstDone) kill(conn);
+        cancel.abort();
+        await later.catch(() => undefined);
+        await rm(spool, { force: true });
+      }
+    }
+    return { lines: lines(), count: () => ended(count), parts: 2 };
+  }
+}
+
+/** Bytes read from a spooled part at a time. */
+const SPOOL_READ_BYTES = 16 * WRITE_CHUNK_BYTES;
+
+function ended(count: number | undefined): number {
+  if (count === undefined) throw new Error('the COPY has not ended');
+  return count;
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  return a ? AbortSignal.any([a, b]) : b;
+}
+
+/** When an export's COPY is split in two parts: thresholds on its base table, and where parts wait. */
+export interface PgExportReaderOptions {
+  /** Split when the base table holds at least this many rows (pg_class.reltuples)... */
+  readonly splitMinRows?: number;
+  /** ...or blocks. */
+  readonly splitMinBlocks?: number;
+  /** Directory of the spooled second parts (the system's temporary directory by default). */
+  readonly spoolDir?: string;
 }
 
 /**
@@ -193,12 +304,20 @@ export class PgExportReader implements ExportReader {
   private readonly idle: Conn[] = [];
   private readonly zones = new Map<string, boolean>();
   private closed = false;
+  private readonly splitMinRows: number;
+  private readonly splitMinBlocks: number;
+  /** Where second parts of split exports are spooled. */
+  readonly spoolDir: string;
 
   constructor(
     private readonly url: string,
     tenantId: string,
+    options: PgExportReaderOptions = {},
   ) {
     this.schema = tenantSchema(tenantId);
+    this.splitMinRows = options.splitMinRows ?? PG_COPY_SPLIT_MIN_ROWS;
+    this.splitMinBlocks = options.splitMinBlocks ?? PG_COPY_SPLIT_MIN_BLOCKS;
+    this.spoolDir = options.spoolDir ?? tmpdir();
   }
 
   private async connect(): Promise<Conn> {
@@ -267,6 +386,64 @@ export class PgExportReader implements ExportReader {
     return i === theirs.length;
   }
 
+  /**
+   * The block where the second part of an export of `sql` starts, when it is worth splitting in two:
+   * its rows come one per row of a base table (splitQuery) of at least `splitMinRows` rows or
+   * `splitMinBlocks` blocks, and PostgreSQL reads a range of blocks without reading the rest (a TID
+   * range scan, from version 14 on).
+   */
+  async splitBlock(client: pg.Client, sql: string): Promise<number | undefined> {
+    const q = splittableQuery(sql);
+    if (!q) return undefined;
+    const r = await client.query({
+      text: `SELECT c.reltuples, pg_relation_size(c.oid) / current_setting('block_size')::int,
+        current_setting('server_version_num')::int FROM pg_class AS c WHERE c.oid = to_regclass($1) AND c.relkind = 'r'`,
+      values: [q.table],
+      rowMode: 'array',
+    });
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const [tuples, blocks, version] = row.map(Number) as [number, number, number];
+    if (version < 140_000 || blocks < 2) return undefined;
+    if (tuples < this.splitMinRows && blocks < this.splitMinBlocks) return undefined;
+    return Math.ceil(blocks / 2);
+  }
+
+  /**
+   * Runs `sql` (a COPY of one part of an export) into the file `path` on a connection of its own, in a
+   * transaction that imports the snapshot `snapshotId` (which must stay open meanwhile), with the
+   * session in `timeZone`; resolves with its row count. Aborting `signal` ends the connection. A
+   * partial file is left to the caller.
+   */
+  async spoolPart(
+    snapshotId: string,
+    timeZone: string | undefined,
+    sql: string,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const conn = await this.acquire();
+    const stop = whileRunning(signal, () => kill(conn));
+    try {
+      await conn.client.query(
+        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${sqlLiteral(snapshotId)}`,
+      );
+      if (timeZone !== undefined)
+        await conn.client.query("SELECT set_config('TimeZone', $1, true)", [timeZone]);
+      const { stream, rows } = copyOut(conn, sql);
+      await pipeline(stream, createWriteStream(path));
+      const n = await rows;
+      await conn.client.query('COMMIT');
+      return n;
+    } catch (e) {
+      conn.broken = true;
+      throw e;
+    } finally {
+      stop();
+      await this.release(conn);
+    }
+  }
+
   /** Starts the snapshot's transaction and reads its seq; a failing idle connection is replaced once. */
   private async begin(): Promise<{ conn: Conn; seq: number }> {
     for (let tries = 0; ; tries++) {
@@ -327,6 +504,10 @@ export class PgExportReader implements ExportReader {
  * The export reader of a tenant's schema in the PostgreSQL database at `url`. Connects on first use.
  * @example const reader = openPgExportReader('postgres://u:p@db:5432/aqua', tenantId);
  */
-export function openPgExportReader(url: string, tenantId: string): PgExportReader {
-  return new PgExportReader(url, tenantId);
+export function openPgExportReader(
+  url: string,
+  tenantId: string,
+  options?: PgExportReaderOptions,
+): PgExportReader {
+  return new PgExportReader(url, tenantId, options);
 }
