@@ -18,4 +18,4 @@ export { writeCsvStream, writePart, writeResultFile, writeSegmentedFiles } from 
 export type { ExportOptions } from './row-formatter.ts';
 export { makeRowFormatter } from './row-formatter.ts';
 export type { FileFormat, Sink } from './sink.ts';
-export { deflatedFileSink, openSink, streamSink } from './sink.ts';
+export { deflatedFileSink, openSink, streamSink, syncFileSink } from './sink.ts';

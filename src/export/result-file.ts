@@ -108,10 +108,13 @@ class Encoder {
     this.used += this.buf.write(text, this.used);
   }
 
-  /** The bytes encoded so far; the buffer is not written to again, as the sink may still hold it. */
-  take(): Buffer {
+  /**
+   * The bytes encoded so far. The buffer is written to again only when `reuse` says the sink is done
+   * with the bytes once it took them; otherwise it may still hold them, and a new buffer follows.
+   */
+  take(reuse: boolean): Buffer {
     const bytes = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+    if (!reuse) this.buf = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
     this.used = 0;
     return bytes;
   }
@@ -192,14 +195,15 @@ async function pump(
     if (!current!.sink.write(bytes)) await current!.sink.drain(signal);
   };
   /** Encodes the gathered lines, handing the buffer to the sink first when they may not fit. */
+  const take = () => encoder.take(current?.sink.consumesOnWrite === true);
   const gather = async () => {
-    if (encoder.full(chunk)) await put(encoder.take());
+    if (encoder.full(chunk)) await put(take());
     encoder.add(chunk);
     chunk = '';
   };
   const flush = async () => {
     await gather();
-    await put(encoder.take());
+    await put(take());
   };
   const close = async () => {
     await flush();

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
@@ -34,6 +34,8 @@ export interface Sink {
   finish(): Promise<number>;
   /** Stops writing and removes what was written, if it can. */
   discard(): Promise<void>;
+  /** `write()` is done with the bytes when it returns: the caller may fill the same buffer again. */
+  readonly consumesOnWrite?: boolean;
   /**
    * gzip only: ends the compression of what was written and adds a piece compressed elsewhere (raw
    * deflate ending in a sync flush, see gzip.ts) whose uncompressed bytes have `crc` and `length`.
@@ -267,6 +269,41 @@ export function streamSink(out: Writable): Sink {
   };
 }
 
+/**
+ * A sink writing plain bytes to the file at `path` with synchronous writes, for a thread of its own:
+ * it is done with each buffer when `write` returns, so the writer reuses one buffer throughout.
+ * @example const sink = syncFileSink('/tmp/part1'); sink.write(bytes); await sink.finish();
+ */
+export function syncFileSink(path: string): Sink {
+  const fd = openSync(path, 'w');
+  let size = 0;
+  let closed = false;
+  const close = () => {
+    if (!closed) closeSync(fd);
+    closed = true;
+  };
+  return {
+    consumesOnWrite: true,
+    write: (bytes) => {
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at);
+      size += bytes.length;
+      return true;
+    },
+    drain: async (signal) => {
+      if (signal?.aborted) throw abortError(signal);
+    },
+    finish: async () => {
+      close();
+      return size;
+    },
+    discard: async () => {
+      close();
+      await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
 /** Bytes gathered before each is compressed as one piece: big enough that a piece costs little. */
 const PIECE_BYTES = 1024 * 1024;
 
@@ -278,20 +315,24 @@ const PIECE_BYTES = 1024 * 1024;
  */
 export function deflatedFileSink(path: string): Sink & { piece(): DeflatedPiece } {
   const file = new DeflatedFile(path, constants.Z_DEFAULT_COMPRESSION);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  const gathered = Buffer.allocUnsafe(PIECE_BYTES);
+  let used = 0;
   let piece: DeflatedPiece | undefined;
   const compress = () => {
-    if (pendingBytes === 0) return;
-    file.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
-    pending = [];
-    pendingBytes = 0;
+    if (used === 0) return;
+    file.write(gathered.subarray(0, used));
+    used = 0;
   };
   return {
+    consumesOnWrite: true,
     write: (bytes) => {
-      pending.push(bytes);
-      pendingBytes += bytes.length;
-      if (pendingBytes >= PIECE_BYTES) compress();
+      let at = 0;
+      while (at < bytes.length) {
+        const n = bytes.copy(gathered, used, at);
+        used += n;
+        at += n;
+        if (used === gathered.length) compress();
+      }
       return true;
     },
     drain: async (signal) => {

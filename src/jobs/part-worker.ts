@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { deflatedFileSink, openSink, writePart } from '../export/index.ts';
+import { deflatedFileSink, syncFileSink, writePart } from '../export/index.ts';
 import { lowerThreadPriority } from './nice.ts';
 import type { FromPart, PartTask, PartWritten, ToPart } from './part-protocol.ts';
 import { StoreCache } from './store-cache.ts';
@@ -34,7 +34,7 @@ async function run(id: number, task: PartTask): Promise<void> {
       const { rows: n } = await writePart({ ...common, sink });
       written = { rows: n, ...sink.piece() };
     } else {
-      const { rows: n } = await writePart({ ...common, sink: await openSink('csv', task.path, '') });
+      const { rows: n } = await writePart({ ...common, sink: syncFileSink(task.path) });
       written = { rows: n };
     }
     post({ type: 'done', id, written });
