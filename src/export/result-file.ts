@@ -83,6 +83,9 @@ function entry(name: string): string {
   return name.toLowerCase().endsWith('.csv') ? name : `${name}.csv`;
 }
 
+/** Bytes written between two turns given to the event loop when the sink never asks to wait. */
+const YIELD_EVERY_BYTES = 256 * 1024;
+
 /** Lines are gathered into strings of about this many characters before each is encoded. */
 const TEXT_CHARS = WRITE_CHUNK_BYTES / 4;
 
@@ -189,10 +192,16 @@ async function pump(
   let rowsInFile = 0;
   let chunk = header;
   const encoder = new Encoder();
+  let sinceYield = 0;
   const put = async (bytes: Buffer) => {
     if (signal?.aborted) throw abortError(signal);
     if (bytes.length === 0) return;
     if (!current!.sink.write(bytes)) await current!.sink.drain(signal);
+    else if ((sinceYield += bytes.length) >= YIELD_EVERY_BYTES) {
+      // A sink that never pushes back would never let a cancel message in: give the event loop a turn.
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   };
   /** Encodes the gathered lines, handing the buffer to the sink first when they may not fit. */
   const take = () => encoder.take(current?.sink.consumesOnWrite === true);

@@ -121,6 +121,8 @@ export async function openSink(
   entryName: string,
   encryption?: PgpEncryption,
 ): Promise<Sink> {
+  // Plain CSV goes straight to the file: synchronous writes from one reused buffer.
+  if (format === 'csv' && !encryption) return syncFileSink(path);
   const pgp = encryption ? await encryptingStream(encryption) : undefined;
   const file = createWriteStream(path, { highWaterMark: RESULT_FILE_BUFFER_BYTES });
   let head: Writable;
