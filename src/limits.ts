@@ -95,6 +95,8 @@ export const VERIFIED_SECRET_CACHE_SIZE = 10_000;
 export const WORKER_YOUNG_GENERATION_MB = 8;
 /** Access tokens and tenants a server on PostgreSQL keeps in memory for authentication (each). */
 export const AUTH_CACHE_ENTRIES = 10_000;
+/** How often a server's thread for it checkpoints the SQLite meta database's WAL (ms). */
+export const META_CHECKPOINT_MILLIS = 1000;
 /**
  * An export is split across threads (`--export-threads`) only when its base object's table spans at
  * least this many row numbers: below it, starting the parts costs more than it saves.

@@ -34,7 +34,8 @@ export function claimNext(db: MetaDb, opts: ClaimOptions): Claimed | undefined {
     const picked = pickRunnable(db, opts.now);
     if (!picked) return undefined;
     // Lost a race for the session (another claimer started a job of it meanwhile): nothing this time.
-    if (!takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis, picked)) return undefined;
+    if (!takeLease(db, picked.id, opts.owner, opts.now, opts.now + opts.leaseMillis, picked))
+      return undefined;
     let batches = batchesOf(db, picked.id, { files: false });
     if (picked.stateful && picked.partner !== null && picked.project !== null) {
       const key = { tenantId: picked.tenantId, partner: picked.partner, project: picked.project };

@@ -17,10 +17,11 @@ import {
   STOP_GRACE_MILLIS,
 } from '../limits.ts';
 import { sqliteTenantPath } from '../store/location.ts';
+import { type Checkpointer, checkpointElsewhere } from '../store/meta/checkpoint.ts';
 import { batchesOf, type JobRow, jobWithBatches, markNotified } from '../store/meta/jobs.ts';
 import { fileById, knownTenantIds } from '../store/meta/jobs-files.ts';
 import { jobCountsByStatus, listJobRows } from '../store/meta/jobs-list.ts';
-import { openMetaJobs } from '../store/meta/open.ts';
+import { metaSqlitePath, openMetaJobs } from '../store/meta/open.ts';
 import { waitForJobs } from '../store/meta/wake.ts';
 import type { Claimed } from './claim.ts';
 import { cancelRun } from './finish.ts';
@@ -61,6 +62,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
   });
   const stores = new StoreCache(location);
   let stopWaking: (() => void) | undefined;
+  let checkpointer: Checkpointer | undefined;
   const timers: NodeJS.Timeout[] = [];
   let started = false;
   let stopping = false;
@@ -227,6 +229,9 @@ export function createJobService(opts: JobServiceOptions): JobService {
     start() {
       if (started) return;
       started = true;
+      // On SQLite the WAL's checkpoints (and their fsyncs) happen on a thread of their own, not inside a
+      // commit of this one.
+      checkpointer = checkpointElsewhere(db, metaSqlitePath(location.dataDir), onError);
       if (opts.workers > 0) {
         timers.push(setInterval(pump, JOB_POLL_MILLIS));
         timers.push(setInterval(() => scheduler.heartbeat(), Math.max(10, Math.floor(leaseMillis / 3))));
@@ -253,6 +258,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       await sweeping;
       stopWaking?.();
       await stores.closeAll();
+      await checkpointer?.stop();
       db.close();
     },
 

@@ -55,6 +55,11 @@ export function migrateMeta(db: MetaDb, now: number): number {
   }, 'immediate');
 }
 
+/** The SQLite meta database of a data directory. */
+export function metaSqlitePath(dataDir: string): string {
+  return join(dataDir, 'meta.sqlite');
+}
+
 /**
  * One connection to the meta tables, migrated: `<dataDir>/meta.sqlite`, or the `openaqua` schema of
  * the PostgreSQL database. Open it on the main thread (PostgreSQL connections cannot be opened in
@@ -65,7 +70,7 @@ export function openMetaDb(location: StoreLocation): MetaDb {
   let db: MetaDb;
   if (location.kind === 'sqlite') {
     mkdirSync(location.dataDir, { recursive: true });
-    db = openSqliteDb(join(location.dataDir, 'meta.sqlite'));
+    db = openSqliteDb(metaSqlitePath(location.dataDir));
   } else {
     db = openPgDb(location.url, { schema: META_SCHEMA });
   }
