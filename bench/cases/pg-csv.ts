@@ -5,13 +5,15 @@
  * with csv"` of the same rows on the same database, the SQL being the one the server's compiler makes
  * of the query (world.ts). Target: at most 1.3 times the baseline (the scale-out issue asks for 1.5).
  * The server (bench/postgres.ts) is configured so that the 3-join hash join stays in memory. The
- * server reads the export as two COPYs at once over halves of InvoiceItem; psql runs one.
+ * server reads the export as two COPYs at once over halves of InvoiceItem; psql runs one. The
+ * database is analysed first, so that both plan with the statistics of the seeded tables.
  * The file is compared with http-csv's SQLite export, when that case ran: byte for byte, and when the
  * bytes differ, as a set of records (neither store orders the rows of a query without ORDER BY).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPgDb } from '../../src/store/postgres/db.ts';
 import type { BenchCase } from '../context.ts';
 import { ExportRunner } from '../http-export.ts';
 
@@ -72,6 +74,14 @@ export const pgCsvCase: BenchCase = {
   store: 'postgres',
   async run(ctx) {
     const world = await ctx.pgWorld();
+    // Statistics of the freshly seeded tables, as autovacuum would gather a minute later: without them
+    // the planner takes InvoiceItem's rows to be few and joins them through indexes (both sides alike).
+    const db = openPgDb(world.databaseUrl!);
+    try {
+      db.exec(`ANALYZE`);
+    } finally {
+      db.close();
+    }
     const runner = await ExportRunner.open(ctx, world, 'csv');
     try {
       // One untimed run of each: the first reads of the new database come from disk, later ones from memory.

@@ -85,6 +85,9 @@ describe('a PostgreSQL COPY export split in two parts', { skip }, () => {
     admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     await admin.query(`SET search_path TO "${tenantSchema(TENANT)}"`);
+    // With statistics the planner reads the invoice items by blocks, not through the index on
+    // "_deleted_at" (an export is split only then).
+    await admin.query('ANALYZE');
     split = openPgExportReader(db.url, TENANT, { ...SPLIT_ALWAYS, spoolDir: spool });
     whole = openPgExportReader(db.url, TENANT, { spoolDir: spool });
   });
@@ -134,7 +137,6 @@ describe('a PostgreSQL COPY export split in two parts', { skip }, () => {
     const cases: [string, boolean][] = [
       [ITEMS, false],
       [ITEMS, true],
-      ['select Id, Name, Balance, CreatedDate, BillToContact.City from Account', false],
       ['select Id, ChargeAmount from InvoiceItem where ChargeAmount > 10 or Quantity = 1', false],
     ];
     for (const [zoql, deleted] of cases) {
@@ -149,8 +151,9 @@ describe('a PostgreSQL COPY export split in two parts', { skip }, () => {
     assert.deepEqual(readdirSync(spool), []);
   });
 
-  it('is not split when rows are ordered, limited or grouped, or the table is small', async () => {
+  it('is not split when rows are ordered, limited or grouped, read through an index, or the table is small', async () => {
     for (const zoql of [
+      "select Id, ChargeAmount from InvoiceItem where Id = 'none'",
       'select Id, Name from Account order by Name',
       'select Id, Name from Account limit 7',
       'select Account.Name, count(Id) from InvoiceItem group by Account.Name',

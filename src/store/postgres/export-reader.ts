@@ -271,6 +271,21 @@ class PgExportSnapshot implements ExportSnapshot {
   }
 }
 
+/** Whether an EXPLAIN (FORMAT JSON) plan reads the base table "t0" with a TID range scan. */
+function rangeScanned(plan: unknown): boolean {
+  const nodes: unknown[] = [typeof plan === 'string' ? JSON.parse(plan) : plan];
+  while (nodes.length > 0) {
+    const n = nodes.pop();
+    if (Array.isArray(n)) nodes.push(...n);
+    else if (n !== null && typeof n === 'object') {
+      const node = n as Record<string, unknown>;
+      if (node['Node Type'] === 'Tid Range Scan' && node.Alias === 't0') return true;
+      nodes.push(...Object.values(node));
+    }
+  }
+  return false;
+}
+
 /** Bytes read from a spooled part at a time. */
 const SPOOL_READ_BYTES = 16 * WRITE_CHUNK_BYTES;
 
@@ -388,9 +403,10 @@ export class PgExportReader implements ExportReader {
 
   /**
    * The block where the second part of an export of `sql` starts, when it is worth splitting in two:
-   * its rows come one per row of a base table (splitQuery) of at least `splitMinRows` rows or
-   * `splitMinBlocks` blocks, and PostgreSQL reads a range of blocks without reading the rest (a TID
-   * range scan, from version 14 on).
+   * its rows come one per row of a base table (splittableQuery) of at least `splitMinRows` rows or
+   * `splitMinBlocks` blocks, and PostgreSQL plans to read a part as a range of blocks (a TID range
+   * scan, from version 14 on). A query it reads through an index instead (a narrow where clause)
+   * stays whole: each part would walk the whole index.
    */
   async splitBlock(client: pg.Client, sql: string): Promise<number | undefined> {
     const q = splittableQuery(sql);
@@ -406,7 +422,12 @@ export class PgExportReader implements ExportReader {
     const [tuples, blocks, version] = row.map(Number) as [number, number, number];
     if (version < 140_000 || blocks < 2) return undefined;
     if (tuples < this.splitMinRows && blocks < this.splitMinBlocks) return undefined;
-    return Math.ceil(blocks / 2);
+    const at = Math.ceil(blocks / 2);
+    const plan = await client.query({
+      text: `EXPLAIN (FORMAT JSON) ${withBlockRange(sql, undefined, at)}`,
+      rowMode: 'array',
+    });
+    return rangeScanned(plan.rows[0]?.[0]) ? at : undefined;
   }
 
   /**
