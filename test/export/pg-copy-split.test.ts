@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -317,6 +318,34 @@ describe('a split COPY export that fails or is abandoned', { skip }, () => {
       assert.deepEqual(await read(), { parts: 2, rows: ROWS });
     });
   }
+
+  it('reads the export whole when no second connection can be opened', async () => {
+    const role = `oa_split_${randomBytes(6).toString('hex')}`;
+    const schema = tenantSchema(tenant.tenantId);
+    await tenant.client.query(`CREATE ROLE "${role}" LOGIN PASSWORD 'split' CONNECTION LIMIT 1`);
+    try {
+      await tenant.client.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await tenant.client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+      const url = new URL(tenant.url);
+      url.username = role;
+      url.password = 'split';
+      const limited = openPgExportReader(url.toString(), tenant.tenantId, { ...SPLIT_ALWAYS, spoolDir: dir });
+      try {
+        const r = await limited.snapshot(async (snap) => {
+          const lines = (await snap.copyCsv!(QUERY, { types: [...TYPES], options: OPTIONS })) as PgCsvLines;
+          const csv = await text(lines);
+          return { parts: lines.parts, rows: lines.count(), lines: sortedLines(csv).length };
+        });
+        assert.deepEqual(r, { parts: 1, rows: ROWS, lines: ROWS });
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      await tenant.client.query(`DROP OWNED BY "${role}"`);
+      await tenant.client.query(`DROP ROLE "${role}"`);
+    }
+    assert.deepEqual(readdirSync(dir), []);
+  });
 
   it('stops both parts and removes the spooled file when aborted or left after the first bytes', async () => {
     for (const how of ['abort', 'leave'] as const) {

@@ -75,6 +75,9 @@ interface Conn {
   broken: boolean;
 }
 
+/** A connection reading one part of a split export (PgExportReader.openPart). */
+export type PartConn = Conn;
+
 function kill(conn: Conn): void {
   conn.broken = true;
   conn.client.connection.stream.destroy();
@@ -112,8 +115,12 @@ function copyOut(conn: Conn, sql: string): { stream: Readable; rows: Promise<num
   return { stream, rows };
 }
 
-/** CSV lines that also say in how many parts PostgreSQL wrote them (1, or 2 for a split export). */
+/** CSV lines that also say in how many parts PostgreSQL wrote them. */
 export interface PgCsvLines extends CsvLines {
+  /**
+   * 1, or 2 for a split export; a split export falls back to 1 when its second connection cannot be
+   * opened, which is known once the lines are being read.
+   */
   readonly parts: number;
 }
 
@@ -188,28 +195,17 @@ class PgExportSnapshot implements ExportSnapshot {
     if (at === undefined) return this.whole(plan.sql, signal);
     const part = (from: number | undefined, below: number | undefined) =>
       copyCsvSql(withBlockRange(inner, from, below), oids, format.types, format.options) as CopyPlan;
-    return this.split(part(undefined, at).sql, part(at, undefined).sql, plan.timeZone, signal);
+    return this.split(plan.sql, part(undefined, at).sql, part(at, undefined).sql, plan.timeZone, signal);
   }
 
   /** The lines of one COPY on the snapshot's connection. */
   private whole(sql: string, signal: AbortSignal | undefined): PgCsvLines {
-    const conn = this.conn;
     let count: number | undefined;
     // The COPY starts when the lines are first read, so a writer that fails before leaves nothing running.
-    async function* lines(): AsyncGenerator<Buffer> {
-      const { stream, rows } = copyOut(conn, sql);
-      const stop = whileRunning(signal, () => kill(conn));
-      let done = false;
-      try {
-        for await (const chunk of stream) yield chunk as Buffer;
-        count = await rows;
-        done = true;
-      } finally {
-        stop();
-        if (!done) kill(conn);
-      }
-    }
-    return { lines: lines(), count: () => ended(count), parts: 1 };
+    const lines = copyLines(this.conn, sql, signal, (n) => {
+      count = n;
+    });
+    return { lines, count: () => ended(count), parts: 1 };
   }
 
   /**
@@ -220,6 +216,7 @@ class PgExportSnapshot implements ExportSnapshot {
    * the other.
    */
   private split(
+    whole: string,
     first: string,
     second: string,
     timeZone: string | undefined,
@@ -228,14 +225,28 @@ class PgExportSnapshot implements ExportSnapshot {
     const conn = this.conn;
     const reader = this.reader;
     let count: number | undefined;
+    let parts = 2;
     async function* lines(): AsyncGenerator<Buffer> {
       const exported = await conn.client.query({ text: 'SELECT pg_export_snapshot()', rowMode: 'array' });
-      const snapshotId = String(exported.rows[0]?.[0]);
+      let partConn: PartConn | undefined;
+      try {
+        partConn = await reader.openPart(String(exported.rows[0]?.[0]), timeZone);
+      } catch {
+        // No second connection (the server's connection limit, say): the export is read whole.
+      }
+      if (!partConn || signal?.aborted) {
+        if (partConn) await reader.dropPart(partConn);
+        parts = 1;
+        yield* copyLines(conn, whole, signal, (n) => {
+          count = n;
+        });
+        return;
+      }
       const spool = join(reader.spoolDir, `openaqua-copy-${randomUUID()}.csv`);
       const cancel = new AbortController();
       let firstDone = false;
       let secondFailed: { error: unknown } | undefined;
-      const later = reader.spoolPart(snapshotId, timeZone, second, spool, anySignal(signal, cancel.signal));
+      const later = reader.spoolPart(partConn, second, spool, anySignal(signal, cancel.signal));
       later.catch((error: unknown) => {
         secondFailed = { error };
         // Stops the first part at once rather than when it ends.
@@ -267,7 +278,36 @@ class PgExportSnapshot implements ExportSnapshot {
         await rm(spool, { force: true });
       }
     }
-    return { lines: lines(), count: () => ended(count), parts: 2 };
+    return {
+      lines: lines(),
+      count: () => ended(count),
+      get parts() {
+        return parts;
+      },
+    };
+  }
+}
+
+/**
+ * The bytes of one COPY on the connection, then `done` with its row count. Ends the connection when
+ * `signal` aborts, or when the lines stop before the COPY has ended.
+ */
+async function* copyLines(
+  conn: Conn,
+  sql: string,
+  signal: AbortSignal | undefined,
+  done: (rows: number) => void,
+): AsyncGenerator<Buffer> {
+  const { stream, rows } = copyOut(conn, sql);
+  const stop = whileRunning(signal, () => kill(conn));
+  let ended = false;
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+    done(await rows);
+    ended = true;
+  } finally {
+    stop();
+    if (!ended) kill(conn);
   }
 }
 
@@ -311,7 +351,9 @@ export interface PgExportReaderOptions {
 /**
  * Export reads of one tenant's PostgreSQL schema over the asynchronous `pg` driver, for job worker
  * threads. A snapshot is a REPEATABLE READ READ ONLY transaction on one connection; its first read is
- * the change counter, so `seq` and every row agree (as in the tenant store's own snapshots).
+ * the change counter, so `seq` and every row agree (as in the tenant store's own snapshots). A large
+ * export whose CSV COPY writes is read in two halves of its base table at once, the second on a
+ * connection of its own that imports the snapshot (PostgreSQL runs each statement on one core).
  */
 export class PgExportReader implements ExportReader {
   readonly dialect = 'postgres' as const;
@@ -431,26 +473,40 @@ export class PgExportReader implements ExportReader {
   }
 
   /**
-   * Runs `sql` (a COPY of one part of an export) into the file `path` on a connection of its own, in a
-   * transaction that imports the snapshot `snapshotId` (which must stay open meanwhile), with the
-   * session in `timeZone`; resolves with its row count. Aborting `signal` ends the connection. A
-   * partial file is left to the caller.
+   * A connection of its own in a transaction that imports the snapshot `snapshotId` (whose transaction
+   * must stay open meanwhile), its session in `timeZone`, for one part of an export; end it with
+   * `spoolPart` or `dropPart`.
    */
-  async spoolPart(
-    snapshotId: string,
-    timeZone: string | undefined,
-    sql: string,
-    path: string,
-    signal: AbortSignal,
-  ): Promise<number> {
+  async openPart(snapshotId: string, timeZone: string | undefined): Promise<PartConn> {
     const conn = await this.acquire();
-    const stop = whileRunning(signal, () => kill(conn));
     try {
       await conn.client.query(
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${sqlLiteral(snapshotId)}`,
       );
       if (timeZone !== undefined)
         await conn.client.query("SELECT set_config('TimeZone', $1, true)", [timeZone]);
+      return conn;
+    } catch (e) {
+      conn.broken = true;
+      await this.release(conn);
+      throw e;
+    }
+  }
+
+  /** Ends a part's connection that will not be used. */
+  async dropPart(conn: PartConn): Promise<void> {
+    conn.broken = true;
+    await this.release(conn);
+  }
+
+  /**
+   * Runs `sql` (a COPY of one part of an export) on a part's connection into the file `path`, then
+   * ends its transaction and releases it; resolves with the row count. Aborting `signal` ends the
+   * connection. A partial file is left to the caller.
+   */
+  async spoolPart(conn: PartConn, sql: string, path: string, signal: AbortSignal): Promise<number> {
+    const stop = whileRunning(signal, () => kill(conn));
+    try {
       const { stream, rows } = copyOut(conn, sql);
       await pipeline(stream, createWriteStream(path));
       const n = await rows;
