@@ -196,8 +196,12 @@ async function pump(
   const put = async (bytes: Buffer) => {
     if (signal?.aborted) throw abortError(signal);
     if (bytes.length === 0) return;
-    if (!current!.sink.write(bytes)) await current!.sink.drain(signal);
-    else if ((sinceYield += bytes.length) >= YIELD_EVERY_BYTES) {
+    if (!current!.sink.write(bytes)) {
+      await current!.sink.drain(signal);
+      return;
+    }
+    sinceYield += bytes.length;
+    if (sinceYield >= YIELD_EVERY_BYTES) {
       // A sink that never pushes back would never let a cancel message in: give the event loop a turn.
       sinceYield = 0;
       await new Promise((resolve) => setImmediate(resolve));
