@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -150,6 +150,37 @@ describe('a PostgreSQL COPY export split in two parts', { skip }, () => {
       assert.deepEqual(sortedLines(a.csv), sortedLines(b.csv), zoql);
     }
     assert.deepEqual(readdirSync(spool), []);
+  });
+
+  it('spools the second part where the caller says, and removes it', async () => {
+    const { compiled, types } = compile(ITEMS);
+    const options = { timeZone: ZONE, dateTimeUtc: false };
+    const given = mkdtempSync(join(tmpdir(), 'openaqua-spool-given-'));
+    try {
+      const paths: string[] = [];
+      const spoolPath = () => {
+        const p = join(given, `.tmp-part-${paths.length}`);
+        paths.push(p);
+        return p;
+      };
+      const { csv, parts } = await split.snapshot(async (snap) => {
+        const lines = (await snap.copyCsv!(compiled, { types, options }, undefined, spoolPath)) as PgCsvLines;
+        let seen = false;
+        let out = '';
+        for await (const chunk of lines.lines) {
+          seen ||= paths.length === 1 && existsSync(paths[0]!);
+          out += chunk.toString('utf8');
+        }
+        assert.ok(seen, 'the second part was not spooled to the given path while the first streamed');
+        return { csv: out, parts: lines.parts };
+      });
+      assert.equal(parts, 2);
+      assert.deepEqual(sortedLines(csv), sortedLines((await exportOf(whole, ITEMS)).csv));
+      assert.deepEqual(readdirSync(given), []);
+      assert.deepEqual(readdirSync(spool), []);
+    } finally {
+      rmSync(given, { recursive: true, force: true });
+    }
   });
 
   it('is not split when rows are ordered, limited or grouped, read through an index, or the table is small', async () => {

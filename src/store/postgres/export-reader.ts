@@ -176,6 +176,7 @@ class PgExportSnapshot implements ExportSnapshot {
     query: CompiledQuery,
     format: CsvFormat,
     signal?: AbortSignal,
+    spoolPath?: () => string,
   ): Promise<PgCsvLines | undefined> {
     this.check();
     const conn = this.conn;
@@ -195,7 +196,14 @@ class PgExportSnapshot implements ExportSnapshot {
     if (at === undefined) return this.whole(plan.sql, signal);
     const part = (from: number | undefined, below: number | undefined) =>
       copyCsvSql(withBlockRange(inner, from, below), oids, format.types, format.options) as CopyPlan;
-    return this.split(plan.sql, part(undefined, at).sql, part(at, undefined).sql, plan.timeZone, signal);
+    return this.split(
+      plan.sql,
+      part(undefined, at).sql,
+      part(at, undefined).sql,
+      plan.timeZone,
+      signal,
+      spoolPath,
+    );
   }
 
   /** The lines of one COPY on the snapshot's connection. */
@@ -221,6 +229,7 @@ class PgExportSnapshot implements ExportSnapshot {
     second: string,
     timeZone: string | undefined,
     signal: AbortSignal | undefined,
+    spoolPath: (() => string) | undefined,
   ): PgCsvLines {
     const conn = this.conn;
     const reader = this.reader;
@@ -242,7 +251,7 @@ class PgExportSnapshot implements ExportSnapshot {
         });
         return;
       }
-      const spool = join(reader.spoolDir, `openaqua-copy-${randomUUID()}.csv`);
+      const spool = spoolPath?.() ?? join(reader.spoolDir, `openaqua-copy-${randomUUID()}.csv`);
       const cancel = new AbortController();
       let firstDone = false;
       let secondFailed: { error: unknown } | undefined;
