@@ -23,8 +23,10 @@ export interface SplitExport {
 /**
  * Splits a large export of the embedded store into ranges of the base object's row numbers, one per
  * thread: the job worker reads the first, part threads read the others in snapshots at the job's
- * change sequence number, so the file holds exactly the rows of the whole query, in the same order
- * (rows come in row-number order within the same plan). Undefined, and the batch is read whole, when
+ * change sequence number, so the file holds exactly the rows of the whole query. Their order is the
+ * whole query's too when its plan reads the base table in row-number order (a scan of the table or of
+ * its `_deleted_at` index, as exports without a selective where clause do); a query without
+ * `order by` promises no order either way. Undefined, and the batch is read whole, when
  * it is small, when its rows must be ordered, limited or grouped across the whole table, when it reads
  * deleted rows (purging them moves no sequence number), when the store has no row numbers, or when the
  * data changed since the job's snapshot (a part cannot see the same).
