@@ -8,7 +8,7 @@ import { runJob } from '../../src/jobs/runner.ts';
 import { StoreCache } from '../../src/jobs/store-cache.ts';
 import type { BatchOutput, RunTask } from '../../src/jobs/task.ts';
 import { openTenantStore, type SqliteTenantStore } from '../../src/store/index.ts';
-import { T0, tempDir } from './helpers.ts';
+import { runTask, tempDir } from './helpers.ts';
 
 describe('the batches of a job run in array order inside one snapshot', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -27,33 +27,8 @@ describe('the batches of a job run in array order inside one snapshot', () => {
     tmp.cleanup();
   });
 
-  const task = (queries: string[]): RunTask => ({
-    jobId: newId(),
-    attempt: 1,
-    tenantId,
-    dataPath: join(tmp.dir, 'data.sqlite'),
-    timeZone: 'UTC',
-    now: T0,
-    format: 'csv',
-    useQueryLabels: true,
-    dateTimeUtc: false,
-    nullReplacement: null,
-    stateful: false,
-    segments: false,
-    incrementalTime: null,
-    offset: 0,
-    queryMillis: 60_000,
-    segmentRows: 500_000,
-    batches: queries.map((query, i) => ({
-      id: newId(),
-      name: `q${i + 1}`,
-      query,
-      language: 'zoqlexport',
-      deleted: null,
-      full: true,
-      afterSeq: null,
-    })),
-  });
+  const task = (queries: string[]): RunTask =>
+    runTask({ tenantId, dataPath: join(tmp.dir, 'data.sqlite'), timeZone: 'UTC' }, queries);
 
   it('a write between two batches is not seen by the later batch', async () => {
     const files = new LocalFileStore(join(tmp.dir, 'files'));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FixedClock } from '../../src/clock.ts';
 import { newId } from '../../src/ids.ts';
 import type { Tenant } from '../../src/jobs/index.ts';
+import type { RunBatch, RunTask } from '../../src/jobs/task.ts';
 import type { MetaDb } from '../../src/store/meta/jobs.ts';
 import { openMetaJobs } from '../../src/store/meta/open.ts';
 
@@ -58,3 +59,42 @@ export const ACCOUNT_QUERY = 'select Id, Name from Account';
 /** The notifyUrl placeholders, spelled out of a template literal's way. */
 export const JOBID = '$' + '{JOBID}';
 export const STATUS = '$' + '{STATUS}';
+
+/**
+ * A stateless csv task of one batch per query (Export ZOQL, no deleted column, full), run at T0, for
+ * runner tests; `over` changes any field.
+ */
+export function runTask(
+  where: Pick<RunTask, 'tenantId' | 'dataPath' | 'timeZone'>,
+  queries: readonly string[],
+  over: Partial<RunTask> = {},
+  batch: Partial<RunBatch> = {},
+): RunTask {
+  return {
+    jobId: newId(),
+    attempt: 1,
+    ...where,
+    now: T0,
+    format: 'csv',
+    useQueryLabels: true,
+    dateTimeUtc: false,
+    nullReplacement: null,
+    stateful: false,
+    segments: false,
+    incrementalTime: null,
+    offset: 0,
+    queryMillis: 60_000,
+    segmentRows: 500_000,
+    batches: queries.map((query, i) => ({
+      id: newId(),
+      name: `q${i + 1}`,
+      query,
+      language: 'zoqlexport',
+      deleted: null,
+      full: true,
+      afterSeq: null,
+      ...batch,
+    })),
+    ...over,
+  };
+}

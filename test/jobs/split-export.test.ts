@@ -15,7 +15,7 @@ import { seedInvoiceItems } from '../../src/seed/index.ts';
 import { openTenantStore, type SqliteTenantStore } from '../../src/store/index.ts';
 import { sqliteTenantPath, storeLocation } from '../../src/store/location.ts';
 import { analyze } from '../../src/zoql/index.ts';
-import { T0, tempDir } from './helpers.ts';
+import { runTask, tempDir } from './helpers.ts';
 
 const JOINED =
   'select Id, ChargeAmount, ChargeDate, ServiceStartDate, Quantity, Invoice.InvoiceNumber, Invoice.InvoiceDate, ' +
@@ -50,36 +50,13 @@ describe('an export split across threads holds exactly the rows of the whole que
     tmp.cleanup();
   });
 
-  const task = (query: string, over: Partial<RunTask> = {}, deleted = false): RunTask => ({
-    jobId: newId(),
-    attempt: 1,
-    tenantId,
-    dataPath: sqliteTenantPath(tmp.dir, tenantId),
-    timeZone: 'America/Los_Angeles',
-    now: T0,
-    format: 'csv',
-    useQueryLabels: true,
-    dateTimeUtc: false,
-    nullReplacement: null,
-    stateful: false,
-    segments: false,
-    incrementalTime: null,
-    offset: 0,
-    queryMillis: 60_000,
-    segmentRows: 500_000,
-    batches: [
-      {
-        id: newId(),
-        name: 'items',
-        query,
-        language: 'zoqlexport',
-        deleted: deleted ? { column: 'IsDeleted', format: 'Boolean' } : null,
-        full: true,
-        afterSeq: null,
-      },
-    ],
-    ...over,
-  });
+  const task = (query: string, over: Partial<RunTask> = {}, deleted = false): RunTask =>
+    runTask(
+      { tenantId, dataPath: sqliteTenantPath(tmp.dir, tenantId), timeZone: 'America/Los_Angeles' },
+      [query],
+      over,
+      { name: 'items', deleted: deleted ? { column: 'IsDeleted', format: 'Boolean' } : null },
+    );
 
   /** Runs the task with or without part threads; the batch's files as CSV text, one string per file. */
   async function run(t: RunTask, split: boolean): Promise<{ texts: string[]; output: BatchOutput }> {
