@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { DOWNLOAD_CHUNK_BYTES } from '../limits.ts';
 import type { FileStore, StoredEntry } from './types.ts';
 
 const FILE_ID = /^[0-9a-f]{32}$/;
@@ -51,7 +52,7 @@ export class LocalFileStore implements FileStore {
     try {
       // Opening first keeps the stream readable even if the sweeper unlinks the file meanwhile.
       const handle = await open(join(this.dir(tenantId), fileId), 'r');
-      return handle.createReadStream();
+      return handle.createReadStream({ highWaterMark: DOWNLOAD_CHUNK_BYTES });
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
