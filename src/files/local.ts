@@ -4,11 +4,7 @@ import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DOWNLOAD_CHUNK_BYTES } from '../limits.ts';
-import type { FileStore, StoredEntry } from './types.ts';
-
-const FILE_ID = /^[0-9a-f]{32}$/;
-const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const TEMP = /^\.tmp-([0-9a-f]{32})-(\d+)-[0-9a-f]+$/;
+import { FILE_ID, type FileStore, type StoredEntry, TEMP, TENANT_ID } from './types.ts';
 
 function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT';

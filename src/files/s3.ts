@@ -3,11 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { LocalFileStore } from './local.ts';
-import type { FileStore, StoredEntry } from './types.ts';
-
-const FILE_ID = /^[0-9a-f]{32}$/;
-const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const TEMP = /^\.tmp-([0-9a-f]{32})-(\d+)-[0-9a-f]+$/;
+import { FILE_ID, type FileStore, type StoredEntry, TEMP, TENANT_ID } from './types.ts';
 
 /** Bytes per part of a multipart upload (S3's minimum is 5 MiB). */
 export const S3_PART_SIZE = 8 * 1024 * 1024;
@@ -81,11 +77,6 @@ function loadSdk(): Promise<Sdk> {
 function isNotFound(e: unknown): boolean {
   const name = (e as { name?: string }).name;
   return name === 'NoSuchKey' || name === 'NotFound';
-}
-
-function _isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /**

@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
 
+/** A result file's id (also a job's). */
+export const FILE_ID = /^[0-9a-f]{32}$/;
+/** A tenant id as file stores accept it in a path. */
+export const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** A temporary file's name: `.tmp-<jobId>-<attempt>-<random hex>`. */
+export const TEMP = /^\.tmp-([0-9a-f]{32})-(\d+)-[0-9a-f]+$/;
+
 /** What lies in a file store: a published result file, or a temporary file of a job attempt. */
 export type StoredEntry =
   | { readonly kind: 'file'; readonly tenantId: string; readonly fileId: string }
