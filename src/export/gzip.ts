@@ -1,4 +1,3 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /**
@@ -106,33 +105,8 @@ export class DeflatePieces {
   }
 }
 
-/** A raw deflate piece written to a file: its bytes' CRC-32 and length before compression. */
+/** What a run of raw deflate pieces holds: its bytes' CRC-32 and length before compression. */
 export interface DeflatedPiece {
   readonly crc: number;
   readonly length: number;
-}
-
-/**
- * A file of sync-flushed raw deflate pieces, written synchronously (for a thread of its own).
- * @example const f = new DeflatedFile('/tmp/part', 6); f.write(bytes); const { crc, length } = f.close();
- */
-export class DeflatedFile {
-  private readonly fd: number;
-  private readonly pieces: DeflatePieces;
-
-  constructor(path: string, level: number) {
-    this.fd = openSync(path, 'w');
-    this.pieces = new DeflatePieces(level);
-  }
-
-  write(bytes: Buffer): void {
-    const out = this.pieces.add(bytes);
-    let at = 0;
-    while (at < out.length) at += writeSync(this.fd, out, at);
-  }
-
-  close(): DeflatedPiece {
-    closeSync(this.fd);
-    return { crc: this.pieces.crc, length: this.pieces.length };
-  }
 }

@@ -174,17 +174,16 @@ class LineEnds {
  * or abort every file it wrote is removed.
  */
 async function pump(
-  args: ResultFileArgs,
+  args: Omit<ResultFileArgs, 'header'> & { header: ResultFileArgs['header'] | null },
   maxRows: number,
   open: (index: number) => Promise<{ sink: Sink; path: string }>,
-  withHeader = true,
 ): Promise<WrittenFile[]> {
   const width = args.types.length + (args.options.deleted ? 1 : 0);
-  if (args.header.length !== width) {
+  if (args.header && args.header.length !== width) {
     throw new RangeError(`header has ${args.header.length} fields but rows have ${width} columns`);
   }
   const format = makeRowFormatter(args.types, args.options);
-  const header = withHeader ? csvLine(args.header) : '';
+  const header = args.header ? csvLine(args.header) : '';
   const { signal } = args;
   if (signal?.aborted) throw abortError(signal);
   const done: WrittenFile[] = [];
@@ -340,12 +339,10 @@ export async function writeSegmentedFiles(
 export async function writePart(
   args: Omit<ResultFileArgs, 'header' | 'format' | 'entryName' | 'encryption' | 'after'> & { sink: Sink },
 ): Promise<{ rows: number; bytes: number }> {
-  const header = new Array<string>(args.types.length + (args.options.deleted ? 1 : 0)).fill('');
   const [file] = await pump(
-    { ...args, header, format: 'csv', entryName: '' },
+    { ...args, header: null, format: 'csv', entryName: '' },
     Number.POSITIVE_INFINITY,
     async () => ({ sink: args.sink, path: '' }),
-    false,
   );
   return { rows: file!.rows, bytes: file!.bytes };
 }

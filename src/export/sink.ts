@@ -7,8 +7,8 @@ import yazl from 'yazl';
 import { GZIP_CHUNK_BYTES, RESULT_FILE_BUFFER_BYTES } from '../limits.ts';
 import {
   crc32Combine,
-  DeflatedFile,
   type DeflatedPiece,
+  DeflatePieces,
   FINAL_EMPTY_BLOCK,
   GZIP_HEADER,
   gzipTrailer,
@@ -316,13 +316,14 @@ const PIECE_BYTES = 1024 * 1024;
  * @example const sink = deflatedFileSink('/tmp/part1'); ...; await sink.finish(); sink.piece();
  */
 export function deflatedFileSink(path: string): Sink & { piece(): DeflatedPiece } {
-  const file = new DeflatedFile(path, constants.Z_DEFAULT_COMPRESSION);
+  const file = syncFileSink(path);
+  const pieces = new DeflatePieces(constants.Z_DEFAULT_COMPRESSION);
   const gathered = Buffer.allocUnsafe(PIECE_BYTES);
   let used = 0;
   let piece: DeflatedPiece | undefined;
   const compress = () => {
     if (used === 0) return;
-    file.write(gathered.subarray(0, used));
+    file.write(pieces.add(gathered.subarray(0, used)));
     used = 0;
   };
   return {
@@ -342,13 +343,10 @@ export function deflatedFileSink(path: string): Sink & { piece(): DeflatedPiece 
     },
     finish: async () => {
       compress();
-      piece = file.close();
-      return (await stat(path)).size;
+      piece = { crc: pieces.crc, length: pieces.length };
+      return file.finish();
     },
-    discard: async () => {
-      if (!piece) piece = file.close();
-      await unlink(path).catch(() => undefined);
-    },
+    discard: () => file.discard(),
     piece: () => {
       if (!piece) throw new Error('the deflated part is not finished');
       return piece;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { deflatedFileSink, syncFileSink, writePart } from '../export/index.ts';
 import { lowerThreadPriority } from './nice.ts';
-import type { FromPart, PartTask, PartWritten, ToPart } from './part-protocol.ts';
+import type { FromPart, PartTask, ToPart } from './part-protocol.ts';
 import { StoreCache } from './store-cache.ts';
 import type { WorkerStores } from './worker-protocol.ts';
 
@@ -26,18 +26,14 @@ async function run(id: number, task: PartTask): Promise<void> {
       return;
     }
     post({ type: 'ready', id });
-    const rows = snap.rows(task.query);
-    const common = { rows, types: task.types, options: task.options };
-    let written: PartWritten;
-    if (task.mode === 'deflate') {
-      const sink = deflatedFileSink(task.path);
-      const { rows: n } = await writePart({ ...common, sink });
-      written = { rows: n, ...sink.piece() };
-    } else {
-      const { rows: n } = await writePart({ ...common, sink: syncFileSink(task.path) });
-      written = { rows: n };
-    }
-    post({ type: 'done', id, written });
+    const deflated = task.mode === 'deflate' ? deflatedFileSink(task.path) : undefined;
+    const { rows } = await writePart({
+      rows: snap.rows(task.query),
+      types: task.types,
+      options: task.options,
+      sink: deflated ?? syncFileSink(task.path),
+    });
+    post({ type: 'done', id, written: { rows, ...deflated?.piece() } });
   });
 }
 
