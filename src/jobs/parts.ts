@@ -52,11 +52,14 @@ export class PartThreads {
     done.catch(() => undefined);
     return new Promise<RunningPart | 'stale'>((resolve, reject) => {
       let ready = false;
+      // Once over, the thread may already run another part: stop() must not touch it.
+      let over = false;
       const fail = (e: Error) => {
         if (ready) settleDone!.reject(e);
         else reject(e);
       };
       const cleanup = () => {
+        over = true;
         thread.off('message', onMessage);
         thread.off('error', onGone);
         thread.off('exit', onExit);
@@ -81,7 +84,7 @@ export class PartThreads {
             resolve({
               done,
               stop: () => {
-                if (!this.busy.has(thread)) return;
+                if (over) return;
                 end();
                 settleDone!.reject(new Error('the part was stopped'));
               },
