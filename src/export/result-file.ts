@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { WRITE_CHUNK_BYTES } from '../limits.ts';
 import type { FieldType } from '../schema/index.ts';
 import { csvLine } from './csv.ts';
+import { LineEnds } from './line-ends.ts';
 import type { PgpEncryption } from './pgp.ts';
 import { type ExportOptions, makeRowFormatter } from './row-formatter.ts';
 import { abortError, type FileFormat, openSink, type Sink, streamSink } from './sink.ts';
@@ -125,48 +126,6 @@ class Encoder {
 
 function isCsvLines(source: RowSource | CsvLines): source is CsvLines {
   return 'lines' in source && !(Symbol.iterator in source) && !(Symbol.asyncIterator in source);
-}
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-
-/**
- * Finds where CSV lines end in a byte stream: at a `\n` outside quotes. A doubled quote inside a quoted
- * field closes and reopens it, which leaves the state right.
- */
-class LineEnds {
-  private quoted = false;
-
-  /**
-   * Scans `bytes` from `from`, stopping right after the `want`-th line end or at the end of the bytes.
-   * @returns where it stopped and how many line ends it passed
-   */
-  advance(bytes: Buffer, from: number, want: number): { end: number; lines: number } {
-    let i = from;
-    let lines = 0;
-    // The next quote at or after i; -1: none in the rest of the bytes; -2: not looked for yet.
-    let quote = -2;
-    while (i < bytes.length) {
-      if (this.quoted) {
-        const close = bytes.indexOf(QUOTE, i);
-        if (close < 0) break;
-        this.quoted = false;
-        i = close + 1;
-        quote = -2;
-        continue;
-      }
-      if (quote === -2 || (quote >= 0 && quote < i)) quote = bytes.indexOf(QUOTE, i);
-      const lf = bytes.indexOf(LF, i);
-      if (lf >= 0 && (quote < 0 || lf < quote)) {
-        i = lf + 1;
-        if (++lines === want) return { end: i, lines };
-      } else if (quote >= 0) {
-        this.quoted = true;
-        i = quote + 1;
-      } else break;
-    }
-    return { end: bytes.length, lines };
-  }
 }
 
 /**

@@ -106,9 +106,7 @@ async function runBatch(
   const both = AbortSignal.any([signal, timer.signal]);
   let split: SplitExport | undefined;
   try {
-    // A spooled part is a temporary file of the job attempt, so a crash leaves nothing the sweeper misses.
-    const spoolPath = () => deps.files.tempPath(task.tenantId, task.jobId, task.attempt);
-    const lines: CsvLines | undefined = await snap.copyCsv?.(compiled, format, both, spoolPath);
+    const lines: CsvLines | undefined = await snap.copyCsv?.(compiled, format, both);
     if (!lines) {
       const mode = task.format === 'gzip' && !segmented(task, b, q) ? 'deflate' : 'csv';
       split = await splitExport({

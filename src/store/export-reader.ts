@@ -52,13 +52,7 @@ export interface ExportSnapshot {
    * them), or undefined when some column or option cannot be rendered exactly there. Only stores
    * that can have it.
    */
-  copyCsv?(
-    query: CompiledQuery,
-    format: CsvFormat,
-    signal?: AbortSignal,
-    /** A new path for a temporary file the export may spool a part to (a sweeper removes crash leftovers). */
-    spoolPath?: () => string,
-  ): Promise<CsvLines | undefined>;
+  copyCsv?(query: CompiledQuery, format: CsvFormat, signal?: AbortSignal): Promise<CsvLines | undefined>;
   /**
    * The lowest and highest row numbers of an object's table in this snapshot, whose ranges split an
    * export across threads (CompileOptions `rowRange`); only stores with row numbers have it.

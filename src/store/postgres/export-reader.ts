@@ -1,20 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
+import { interleaveLines } from '../../export/interleave-lines.ts';
 import type { CsvLines } from '../../export/result-file.ts';
-import {
-  PG_COPY_SPLIT_MIN_BLOCKS,
-  PG_COPY_SPLIT_MIN_ROWS,
-  PG_FETCH_ROWS,
-  WRITE_CHUNK_BYTES,
-} from '../../limits.ts';
+import { PG_COPY_SPLIT_MIN_BLOCKS, PG_COPY_SPLIT_MIN_ROWS, PG_FETCH_ROWS } from '../../limits.ts';
 import { offsetMinutes } from '../../time/zone.ts';
 import type { CsvFormat, ExportReader, ExportSnapshot } from '../export-reader.ts';
 import { tenantSchema } from '../location.ts';
@@ -35,7 +25,7 @@ import { rewritePlaceholders } from './placeholders.ts';
 const APPLICATION = 'openaqua export';
 
 /** Idle connections a reader keeps for its next snapshots. */
-const IDLE_CLIENTS = 1;
+const IDLE_CLIENTS = 2;
 
 // The values the libpq adapter (postgres/db.ts) gives: integers and floats as numbers, bool as 0/1,
 // everything else (numeric included) as the text PostgreSQL sends. Set per client, never globally.
@@ -176,7 +166,6 @@ class PgExportSnapshot implements ExportSnapshot {
     query: CompiledQuery,
     format: CsvFormat,
     signal?: AbortSignal,
-    spoolPath?: () => string,
   ): Promise<PgCsvLines | undefined> {
     this.check();
     const conn = this.conn;
@@ -196,14 +185,7 @@ class PgExportSnapshot implements ExportSnapshot {
     if (at === undefined) return this.whole(plan.sql, signal);
     const part = (from: number | undefined, below: number | undefined) =>
       copyCsvSql(withBlockRange(inner, from, below), oids, format.types, format.options) as CopyPlan;
-    return this.split(
-      plan.sql,
-      part(undefined, at).sql,
-      part(at, undefined).sql,
-      plan.timeZone,
-      signal,
-      spoolPath,
-    );
+    return this.split(plan.sql, part(undefined, at).sql, part(at, undefined).sql, plan.timeZone, signal);
   }
 
   /** The lines of one COPY on the snapshot's connection. */
@@ -218,10 +200,9 @@ class PgExportSnapshot implements ExportSnapshot {
 
   /**
    * The lines of two COPYs of disjoint parts of the rows, run at once: the first on the snapshot's
-   * connection, streamed as it comes; the second on another connection that imports the snapshot
-   * (`pg_export_snapshot`), so it sees the same data, spooled to a file that is streamed after the
-   * first part and removed once the lines end, fail or are abandoned. A failure of either part stops
-   * the other.
+   * connection, the second on another connection that imports the snapshot (`pg_export_snapshot`),
+   * so it sees the same data. Their lines are interleaved as they arrive (interleaveLines), as the
+   * workers of a parallel plan would give them. A failure of either part stops the other.
    */
   private split(
     whole: string,
@@ -229,7 +210,6 @@ class PgExportSnapshot implements ExportSnapshot {
     second: string,
     timeZone: string | undefined,
     signal: AbortSignal | undefined,
-    spoolPath: (() => string) | undefined,
   ): PgCsvLines {
     const conn = this.conn;
     const reader = this.reader;
@@ -251,40 +231,27 @@ class PgExportSnapshot implements ExportSnapshot {
         });
         return;
       }
-      const spool = spoolPath?.() ?? join(reader.spoolDir, `openaqua-copy-${randomUUID()}.csv`);
-      const cancel = new AbortController();
-      let firstDone = false;
-      let secondFailed: { error: unknown } | undefined;
-      const later = reader.spoolPart(partConn, second, spool, anySignal(signal, cancel.signal));
-      later.catch((error: unknown) => {
-        secondFailed = { error };
-        // Stops the first part at once rather than when it ends.
-        if (!firstDone) kill(conn);
+      const other = partConn;
+      const stop = whileRunning(signal, () => {
+        kill(conn);
+        kill(other);
       });
-      const stop = whileRunning(signal, () => kill(conn));
+      let ended = false;
       try {
-        let firstRows: number;
-        try {
-          const { stream, rows } = copyOut(conn, first);
-          for await (const chunk of stream) yield chunk as Buffer;
-          firstRows = await rows;
-          firstDone = true;
-        } catch (e) {
-          if (secondFailed) throw secondFailed.error;
-          throw e;
-        }
-        const secondRows = await later;
-        for await (const chunk of createReadStream(spool, { highWaterMark: SPOOL_READ_BYTES })) {
-          if (signal?.aborted) throw signal.reason;
-          yield chunk as Buffer;
-        }
-        count = firstRows + secondRows;
+        const a = copyOut(conn, first);
+        const b = copyOut(other, second);
+        yield* interleaveLines([a.stream, b.stream]);
+        const [rowsA, rowsB] = await Promise.all([a.rows, b.rows]);
+        await other.client.query('COMMIT');
+        count = rowsA + rowsB;
+        ended = true;
       } finally {
         stop();
-        if (!firstDone) kill(conn);
-        cancel.abort();
-        await later.catch(() => undefined);
-        await rm(spool, { force: true });
+        if (!ended) {
+          kill(conn);
+          kill(other);
+        }
+        await reader.dropPart(other, ended);
       }
     }
     return {
@@ -335,26 +302,17 @@ function rangeScanned(plan: unknown): boolean {
   return false;
 }
 
-/** Bytes read from a spooled part at a time. */
-const SPOOL_READ_BYTES = 16 * WRITE_CHUNK_BYTES;
-
 function ended(count: number | undefined): number {
   if (count === undefined) throw new Error('the COPY has not ended');
   return count;
 }
 
-function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a ? AbortSignal.any([a, b]) : b;
-}
-
-/** When an export's COPY is split in two parts: thresholds on its base table, and where parts wait. */
+/** When an export's COPY is split in two parts: thresholds on its base table. */
 export interface PgExportReaderOptions {
   /** Split when the base table holds at least this many rows (pg_class.reltuples)... */
   readonly splitMinRows?: number;
   /** ...or blocks. */
   readonly splitMinBlocks?: number;
-  /** Directory of the spooled second parts (the system's temporary directory by default). */
-  readonly spoolDir?: string;
 }
 
 /**
@@ -372,8 +330,6 @@ export class PgExportReader implements ExportReader {
   private closed = false;
   private readonly splitMinRows: number;
   private readonly splitMinBlocks: number;
-  /** Where second parts of split exports are spooled. */
-  readonly spoolDir: string;
 
   constructor(
     private readonly url: string,
@@ -383,7 +339,6 @@ export class PgExportReader implements ExportReader {
     this.schema = tenantSchema(tenantId);
     this.splitMinRows = options.splitMinRows ?? PG_COPY_SPLIT_MIN_ROWS;
     this.splitMinBlocks = options.splitMinBlocks ?? PG_COPY_SPLIT_MIN_BLOCKS;
-    this.spoolDir = options.spoolDir ?? tmpdir();
   }
 
   private async connect(): Promise<Conn> {
@@ -484,7 +439,7 @@ export class PgExportReader implements ExportReader {
   /**
    * A connection of its own in a transaction that imports the snapshot `snapshotId` (whose transaction
    * must stay open meanwhile), its session in `timeZone`, for one part of an export; end it with
-   * `spoolPart` or `dropPart`.
+   * `dropPart`.
    */
   async openPart(snapshotId: string, timeZone: string | undefined): Promise<PartConn> {
     const conn = await this.acquire();
@@ -502,32 +457,13 @@ export class PgExportReader implements ExportReader {
     }
   }
 
-  /** Ends a part's connection that will not be used. */
-  async dropPart(conn: PartConn): Promise<void> {
-    conn.broken = true;
-    await this.release(conn);
-  }
-
   /**
-   * Runs `sql` (a COPY of one part of an export) on a part's connection into the file `path`, then
-   * ends its transaction and releases it; resolves with the row count. Aborting `signal` ends the
-   * connection. A partial file is left to the caller.
+   * Gives back a part's connection: kept for reuse when its transaction ended (`reusable`), closed
+   * otherwise.
    */
-  async spoolPart(conn: PartConn, sql: string, path: string, signal: AbortSignal): Promise<number> {
-    const stop = whileRunning(signal, () => kill(conn));
-    try {
-      const { stream, rows } = copyOut(conn, sql);
-      await pipeline(stream, createWriteStream(path));
-      const n = await rows;
-      await conn.client.query('COMMIT');
-      return n;
-    } catch (e) {
-      conn.broken = true;
-      throw e;
-    } finally {
-      stop();
-      await this.release(conn);
-    }
+  async dropPart(conn: PartConn, reusable = false): Promise<void> {
+    conn.broken ||= !reusable;
+    await this.release(conn);
   }
 
   /** Starts the snapshot's transaction and reads its seq; a failing idle connection is replaced once. */
