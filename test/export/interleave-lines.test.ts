@@ -54,7 +54,10 @@ describe('LineEnds.lastEnd', () => {
         const bytes = Buffer.from(lines.join(''), 'utf8');
         const ends = new Set<number>([0]);
         let o = 0;
-        for (const l of lines) ends.add((o += Buffer.byteLength(l)));
+        for (const l of lines) {
+          o += Buffer.byteLength(l);
+          ends.add(o);
+        }
         const scanner = new LineEnds();
         let offset = 0;
         for (const piece of cut(bytes, at)) {

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { interleaveLines } from '../../export/interleave-lines.ts';
 import type { CsvLines } from '../../export/result-file.ts';
@@ -10,6 +9,7 @@ import type { CsvFormat, ExportReader, ExportSnapshot } from '../export-reader.t
 import { tenantSchema } from '../location.ts';
 import { CURRENT_SEQ } from '../tenant/sql.ts';
 import type { CompiledQuery } from '../types.ts';
+import { CopyOut } from './copy-out.ts';
 import { splittableQuery, withBlockRange } from './copy-split.ts';
 import {
   type CopyPlan,
@@ -93,16 +93,9 @@ function toParam(v: unknown): unknown {
  * command tag after the last byte (settled only once the stream has ended without error).
  */
 function copyOut(conn: Conn, sql: string): { stream: Readable; rows: Promise<number> } {
-  const stream = copyStreams.to(sql) as copyStreams.CopyToStreamQuery & { handleReadyForQuery(): void };
-  const rows = new Promise<number>((resolve) => {
-    const base = stream.handleReadyForQuery.bind(stream);
-    stream.handleReadyForQuery = () => {
-      base();
-      resolve(stream.rowCount);
-    };
-  });
+  const stream = new CopyOut(sql);
   conn.client.query(stream);
-  return { stream, rows };
+  return { stream, rows: stream.rows };
 }
 
 /** CSV lines that also say in how many parts PostgreSQL wrote them. */
