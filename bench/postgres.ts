@@ -99,3 +99,24 @@ export function benchPostgres(log: (line: string) => void): Promise<BenchPostgre
   started ??= start(log);
   return started;
 }
+
+/**
+ * Brings a freshly seeded database to the state it would reach by itself a minute later, so that no
+ * background work of the server's falls inside a timed run: the tables vacuumed (PostgreSQL vacuums
+ * tables after many inserts on its own) and analysed (statistics, so that the planner reads the seeded
+ * tables as the large tables they are), and a checkpoint written.
+ */
+export function settle(url: string, log: (line: string) => void): void {
+  const db = openPgDb(url);
+  try {
+    db.exec('VACUUM (ANALYZE)');
+    try {
+      db.exec('CHECKPOINT');
+    } catch (e) {
+      // Only superusers and pg_checkpoint members may (a server given by OPENAQUA_TEST_DATABASE_URL).
+      log(`postgres: no checkpoint after the seed (${(e as Error).message.split('\n')[0]})`);
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -28,8 +28,9 @@ import { queryCsvCase } from './cases/query-csv.ts';
 import { smallJobsCase } from './cases/small-jobs.ts';
 import { statusLatencyCase, statusTwoExportsCase } from './cases/status-latency.ts';
 import { type BenchCase, type BenchContext, type BenchOptions, failedRow } from './context.ts';
-import { benchPostgres } from './postgres.ts';
+import { benchPostgres, settle } from './postgres.ts';
 import { killAllNow, stopAll } from './procs.ts';
+import { untilQuiet } from './quiet.ts';
 import { serverDefaults } from './server.ts';
 import { type BenchRow, printTable, writeResults } from './util.ts';
 import { buildWorld, type World } from './world.ts';
@@ -41,9 +42,9 @@ const CASES: readonly BenchCase[] = [
   httpGzipCase,
   httpZipCase,
   statusLatencyCase,
-  pgCsvCase,
-  smallJobsCase,
   statusTwoExportsCase,
+  smallJobsCase,
+  pgCsvCase,
   linearCase,
 ];
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -164,6 +165,8 @@ async function main(): Promise<number> {
         // The database is new in every run, so its tenant is too: the data directory is the run's own.
         const w = buildWorld(join(workDir, 'pg-data'), options.rows, log, pg.url);
         pgSeedSeconds = w.seedSeconds;
+        settle(pg.url, log);
+        await untilQuiet(log);
         return w;
       })();
       return pgWorld;
@@ -179,6 +182,7 @@ async function main(): Promise<number> {
       log(`${c.name}...`);
       try {
         if (c.needsWorld) await warmPageCache(ctx.world().tenantFile);
+        await untilQuiet(log);
         rows.push(...(await c.run(ctx)));
       } catch (e) {
         log(`${c.name} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
