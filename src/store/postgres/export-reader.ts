@@ -25,7 +25,7 @@ import { rewritePlaceholders } from './placeholders.ts';
 const APPLICATION = 'openaqua export';
 
 /** Idle connections a reader keeps for its next snapshots. */
-const IDLE_CLIENTS = 2;
+const IDLE_CLIENTS = 1;
 
 // The values the libpq adapter (postgres/db.ts) gives: integers and floats as numbers, bool as 0/1,
 // everything else (numeric included) as the text PostgreSQL sends. Set per client, never globally.
