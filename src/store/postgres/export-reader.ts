@@ -229,7 +229,7 @@ class PgExportSnapshot implements ExportSnapshot {
         kill(conn);
         kill(other);
       });
-      let ended = false;
+      let finished = false;
       try {
         const a = copyOut(conn, first);
         const b = copyOut(other, second);
@@ -237,14 +237,14 @@ class PgExportSnapshot implements ExportSnapshot {
         const [rowsA, rowsB] = await Promise.all([a.rows, b.rows]);
         await other.client.query('COMMIT');
         count = rowsA + rowsB;
-        ended = true;
+        finished = true;
       } finally {
         stop();
-        if (!ended) {
+        if (!finished) {
           kill(conn);
           kill(other);
         }
-        await reader.dropPart(other, ended);
+        await reader.dropPart(other, finished);
       }
     }
     return {
