@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ANALYZE_AFTER_BULK_ROWS } from '../../src/limits.ts';
 import { query, T0, tempStore } from './temp-store.ts';
 
 describe('bulk insert', () => {
@@ -37,6 +38,25 @@ describe('bulk insert', () => {
         message: "unknown field 'Nope' on Contact",
       });
       assert.deepEqual(query(store, 'SELECT count(*) FROM "Contact"'), [[2]]);
+    } finally {
+      done();
+    }
+  });
+
+  it('leaves a large PostgreSQL table with statistics, so that the next query plans for its size', (t) => {
+    const { store, done } = tempStore();
+    try {
+      if (store.dialect.name !== 'postgres') {
+        t.skip('SQLite plans joins well without statistics');
+        return;
+      }
+      const rows = Array.from({ length: ANALYZE_AFTER_BULK_ROWS }, (_, i) => [`c${i}`]);
+      assert.equal(store.bulkInsert('Contact', ['FirstName'], rows), ANALYZE_AFTER_BULK_ROWS);
+      // Before any analysis PostgreSQL's estimate is -1 (never analysed).
+      assert.deepEqual(
+        query(store, `SELECT reltuples::int FROM pg_class WHERE oid = to_regclass('"Contact"')`),
+        [[ANALYZE_AFTER_BULK_ROWS]],
+      );
     } finally {
       done();
     }
