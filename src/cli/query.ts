@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { settingOption } from '../config.ts';
+import { resolveSetting, settingOption } from '../config.ts';
 import { QueryError } from '../errors.ts';
 import { writeCsvStream } from '../export/index.ts';
+import { openFileStore } from '../files/index.ts';
+import { PartThreads } from '../jobs/parts.ts';
+import { splitExport } from '../jobs/split.ts';
 import { compileQuery } from '../store/index.ts';
+import { TenantError } from '../tenants/index.ts';
 import { analyze } from '../zoql/index.ts';
-import { withTenant } from './context.ts';
+import { locationOf, withRegistry } from './context.ts';
 
 function headerMode(raw: string): 'names' | 'labels' {
   if (raw === 'names' || raw === 'labels') return raw;
@@ -32,6 +38,7 @@ export function register(program: Command): void {
     .option('--utc', 'datetimes with a ±hhmm offset (dateTimeUtc)')
     .addOption(settingOption('dataDir'))
     .addOption(settingOption('databaseUrl'))
+    .addOption(settingOption('exportThreads'))
     .action(async (tenantName: string, text: string, flags: Record<string, unknown>) => {
       let query: ReturnType<typeof analyze>;
       try {
@@ -47,8 +54,17 @@ export function register(program: Command): void {
         if (e.code !== 'EPIPE') throw e;
         process.exit(0);
       });
-      await withTenant(flags, tenantName, async (tenant, store) => {
-        const compiled = compileQuery(query, { now: Date.now(), timeZone: tenant.timeZone }, store.dialect);
+      const location = locationOf(flags);
+      const threads = resolveSetting('exportThreads', flags);
+      await withRegistry(flags, async (registry) => {
+        const tenant = registry.findTenant(tenantName);
+        if (!tenant)
+          throw new TenantError(
+            `no tenant named '${tenantName}' (create it with: openaqua tenant create ${tenantName})`,
+          );
+        const store = registry.store(tenant.id);
+        const compileOptions = { now: Date.now(), timeZone: tenant.timeZone };
+        const compiled = compileQuery(query, compileOptions, store.dialect);
         const header = query.columns.map((c) => (flags.header === 'labels' ? c.labelHeader : c.nameHeader));
         const options = {
           timeZone: tenant.timeZone,
@@ -56,10 +72,49 @@ export function register(program: Command): void {
           ...(typeof flags.null === 'string' ? { nullReplacement: flags.null } : {}),
         };
         const types = query.columns.map((c) => c.type);
-        // The snapshot stays open while the rows stream: the whole file is one consistent moment.
-        await store.snapshot((snap) =>
-          writeCsvStream({ rows: snap.rows(compiled), header, types, options, out: process.stdout }),
-        );
+        // A large export on the embedded store is split across threads as the server's jobs are; the
+        // parts are temporary files of the tenant's file directory (a server's sweeper removes any a
+        // killed command leaves).
+        const parts =
+          store.dialect.name === 'sqlite' && threads > 1 ? new PartThreads({ location }, threads) : undefined;
+        const files = openFileStore(undefined, join(location.dataDir, 'files'));
+        const task = {
+          jobId: randomBytes(16).toString('hex'),
+          attempt: 1,
+          tenantId: tenant.id,
+          dataPath: registry.dataPath(tenant.id),
+          timeZone: tenant.timeZone,
+        };
+        try {
+          // The snapshot stays open while the rows stream: the whole file is one consistent moment.
+          await store.snapshot(async (snap) => {
+            const split = await splitExport({
+              task,
+              query,
+              compileOptions,
+              format: { types, options },
+              mode: 'csv',
+              snap,
+              parts,
+              files,
+              signal: new AbortController().signal,
+            });
+            try {
+              await writeCsvStream({
+                rows: snap.rows(split?.query ?? compiled),
+                ...(split ? { after: split.later } : {}),
+                header,
+                types,
+                options,
+                out: process.stdout,
+              });
+            } finally {
+              await split?.cleanup();
+            }
+          });
+        } finally {
+          await parts?.close();
+        }
       });
     });
 }

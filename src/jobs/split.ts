@@ -32,15 +32,16 @@ export interface SplitExport {
  * data changed since the job's snapshot (a part cannot see the same).
  */
 export async function splitExport(args: {
-  task: RunTask;
+  /** Whose rows, and the job attempt whose temporary files the parts are. */
+  task: Pick<RunTask, 'jobId' | 'attempt' | 'tenantId' | 'dataPath' | 'timeZone'>;
   query: AnalyzedQuery;
   compileOptions: CompileOptions;
   format: { types: readonly FieldType[]; options: ExportOptions };
   /** Whether parts come as gzip pieces (a whole gzip file) or CSV lines. */
   mode: 'csv' | 'deflate';
-  snap: ExportSnapshot;
+  snap: Pick<ExportSnapshot, 'seq' | 'rowIdRange'>;
   parts?: PartThreads | undefined;
-  files: FileStore;
+  files: Pick<FileStore, 'tempPath' | 'discard'>;
   signal: AbortSignal;
 }): Promise<SplitExport | undefined> {
   const { task, query: q, parts, files, signal } = args;

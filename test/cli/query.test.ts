@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { openaqua } from './run.ts';
+import { locationFor, openaqua } from './run.ts';
 
 describe('openaqua seed, query and load', () => {
   let dir: string;
@@ -171,5 +171,48 @@ describe('openaqua seed, query and load', () => {
     const o = await openaqua(['load', 'acme', 'Widget', join(dir, 'x.csv'), '--data', dir]);
     assert.equal(o.code, 2);
     assert.match(o.stderr, /unknown object 'Widget'/);
+  });
+});
+
+describe('openaqua query of a large table', () => {
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'openaqua-cli-query-split-'));
+    assert.equal((await openaqua(['tenant', 'create', 'big', '--data', dir])).code, 0);
+    // Above the row count from which an export is split across threads (EXPORT_SPLIT_MIN_ROWS).
+    const seeded = await openaqua(['seed', 'big', '--invoice-items', '120000', '--seed', '2', '--data', dir]);
+    assert.equal(seeded.code, 0, seeded.stderr);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('splits the export across threads into the same bytes as one thread, leaving no part file', async () => {
+    const query = 'select Id, ChargeAmount, ChargeDate, Invoice.InvoiceNumber, Account.Name from InvoiceItem';
+    const one = await openaqua(['query', 'big', query, '--export-threads', '1', '--data', dir]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(existsSync(join(dir, 'files')), false, 'one thread wrote part files');
+    const two = await openaqua(['query', 'big', query, '--export-threads', '2', '--data', dir]);
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(parse(two.stdout).length, 120_001);
+    assert.equal(two.stdout, one.stdout);
+    // On PostgreSQL the database reads the export; there are no part threads.
+    if (locationFor(dir).kind !== 'sqlite') return;
+    // The parts were temporary files of the tenant's file directory, removed once added.
+    const tenants = readdirSync(join(dir, 'files'));
+    assert.equal(tenants.length, 1);
+    assert.deepEqual(readdirSync(join(dir, 'files', tenants[0]!)), []);
+  });
+
+  it('refuses an export thread count that is not a positive integer', async () => {
+    const res = await openaqua([
+      'query',
+      'big',
+      'select Id from Account',
+      '--export-threads',
+      '0',
+      '--data',
+      dir,
+    ]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /--export-threads: must be an integer from 1 to 64, not '0'/);
   });
 });

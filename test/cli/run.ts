@@ -51,7 +51,7 @@ export function openaqua(
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { env: { ...process.env, ...storeEnv(args, env), ...env }, timeout: 60_000 },
+      { env: { ...process.env, ...storeEnv(args, env), ...env }, timeout: 60_000, maxBuffer: 256 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
