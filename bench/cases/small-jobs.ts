@@ -3,8 +3,8 @@
  * client submits a job, polls it every 10 ms until it has finished, then submits its next one. Measured:
  * jobs per second over the whole batch, and submit-to-completed latency (from just before the POST to
  * the GET that shows the job completed, so up to one poll interval late). OAuth Bearer auth, one token
- * per client. On SQLite, then on PostgreSQL (the run's database, bench/postgres.ts). Targets: at least
- * 100 jobs/s and p99 under 200 ms.
+ * per client. On SQLite, then on PostgreSQL (the run's database, bench/postgres.ts). Targets, on
+ * SQLite: at least 100 jobs/s and p99 under 200 ms.
  */
 import { AquaClient } from '../aqua-client.ts';
 import { type BenchCase, type BenchContext, failedRow } from '../context.ts';
@@ -110,8 +110,13 @@ async function measure(ctx: BenchContext, world: World): Promise<BenchRow> {
       seconds: JOBS / rate,
       rowsPerSecond: rate,
       peakRssMb: server.peakRssMb() ?? server.sampledMaxRssMb(),
-      target: `>= ${TARGET_JOBS_PER_SECOND} jobs/s, p99 < ${TARGET_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
-      targetMet: met,
+      // The issue's target is for the embedded store; PostgreSQL's row is for comparison.
+      ...(world.store === 'sqlite'
+        ? {
+            target: `>= ${TARGET_JOBS_PER_SECOND} jobs/s, p99 < ${TARGET_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
+            targetMet: met,
+          }
+        : { target: 'none (the target is for SQLite)' }),
       note:
         `rows = one-row jobs per run, rows/s = jobs/s (median of ${rates.length}, ${lo(rates)}); ` +
         `submit-to-completed p50 ${ms(median(p50s))} (${lo(p50s)}), p99 ${ms(p99)} (${lo(p99s)}), ` +
