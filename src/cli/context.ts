@@ -34,9 +34,18 @@ export function withTenant<T>(
   fn: (tenant: Tenant, store: TenantDataStore) => T | Promise<T>,
 ): Promise<T> {
   return withRegistry(flags, (registry) => {
-    const tenant = registry.findTenant(name);
-    if (!tenant)
-      throw new TenantError(`no tenant named '${name}' (create it with: openaqua tenant create ${name})`);
+    const tenant = tenantNamed(registry, name);
     return fn(tenant, registry.store(tenant.id));
   });
+}
+
+/**
+ * The tenant of that name, or an error saying how to create it.
+ * @example const tenant = tenantNamed(registry, 'demo');
+ */
+export function tenantNamed(registry: TenantRegistry, name: string): Tenant {
+  const tenant = registry.findTenant(name);
+  if (!tenant)
+    throw new TenantError(`no tenant named '${name}' (create it with: openaqua tenant create ${name})`);
+  return tenant;
 }

@@ -8,9 +8,8 @@ import { openFileStore } from '../files/index.ts';
 import { PartThreads } from '../jobs/parts.ts';
 import { splitExport } from '../jobs/split.ts';
 import { compileQuery } from '../store/index.ts';
-import { TenantError } from '../tenants/index.ts';
 import { analyze } from '../zoql/index.ts';
-import { locationOf, withRegistry } from './context.ts';
+import { locationOf, tenantNamed, withRegistry } from './context.ts';
 
 function headerMode(raw: string): 'names' | 'labels' {
   if (raw === 'names' || raw === 'labels') return raw;
@@ -57,11 +56,7 @@ export function register(program: Command): void {
       const location = locationOf(flags);
       const threads = resolveSetting('exportThreads', flags);
       await withRegistry(flags, async (registry) => {
-        const tenant = registry.findTenant(tenantName);
-        if (!tenant)
-          throw new TenantError(
-            `no tenant named '${tenantName}' (create it with: openaqua tenant create ${tenantName})`,
-          );
+        const tenant = tenantNamed(registry, tenantName);
         const store = registry.store(tenant.id);
         const compileOptions = { now: Date.now(), timeZone: tenant.timeZone };
         const compiled = compileQuery(query, compileOptions, store.dialect);
