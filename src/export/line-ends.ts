@@ -20,10 +20,8 @@ export class LineEnds {
     let quote = -2;
     while (i < bytes.length) {
       if (this.quoted) {
-        const close = bytes.indexOf(QUOTE, i);
-        if (close < 0) break;
-        this.quoted = false;
-        i = close + 1;
+        i = this.leaveQuotes(bytes, i);
+        if (i < 0) break;
         quote = -2;
         continue;
       }
@@ -40,6 +38,14 @@ export class LineEnds {
     return { end: bytes.length, lines };
   }
 
+  /** Inside quotes at `i`: the offset after the closing quote (now outside), or -1 when the bytes end first. */
+  private leaveQuotes(bytes: Buffer, i: number): number {
+    const close = bytes.indexOf(QUOTE, i);
+    if (close < 0) return -1;
+    this.quoted = false;
+    return close + 1;
+  }
+
   /**
    * Scans all of `bytes` without counting lines (one native search for each quote, not for each line).
    * @returns the offset right after the last line end in `bytes`, 0 when there is none
@@ -50,10 +56,8 @@ export class LineEnds {
     let last = 0;
     while (i < bytes.length) {
       if (this.quoted) {
-        const close = bytes.indexOf(QUOTE, i);
-        if (close < 0) break;
-        this.quoted = false;
-        i = close + 1;
+        i = this.leaveQuotes(bytes, i);
+        if (i < 0) break;
         continue;
       }
       const quote = bytes.indexOf(QUOTE, i);
