@@ -184,7 +184,8 @@ export class TenantDataStore implements TenantStore {
     const n = this.write((stamp) => bulkInsertRows(this.writer, this.rowSink, o, columns, rows, stamp));
     // PostgreSQL plans from statistics that its background analyser gathers only a while later: until
     // then a freshly filled table looks empty, and a join over it can take minutes instead of seconds.
-    if (this.dialect.name === 'postgres' && n >= ANALYZE_AFTER_BULK_ROWS) this.db.exec(`ANALYZE ${quoteIdent(o.name)}`);
+    if (this.dialect.name === 'postgres' && n >= ANALYZE_AFTER_BULK_ROWS)
+      this.db.exec(`ANALYZE ${quoteIdent(o.name)}`);
     return n;
   }
 
