@@ -61,4 +61,23 @@ describe('bulk insert', () => {
       done();
     }
   });
+
+  it('leaves a large PostgreSQL table loaded through a load session with statistics too', (t) => {
+    const { store, done } = tempStore();
+    try {
+      if (store.dialect.name !== 'postgres') {
+        t.skip('SQLite plans joins well without statistics');
+        return;
+      }
+      const session = store.beginLoad('Contact');
+      for (let i = 0; i < ANALYZE_AFTER_BULK_ROWS; i++) session.add({ FirstName: `c${i}` });
+      assert.deepEqual(session.commit(), { inserted: ANALYZE_AFTER_BULK_ROWS, updated: 0 });
+      assert.deepEqual(
+        query(store, `SELECT reltuples::int FROM pg_class WHERE oid = to_regclass('"Contact"')`),
+        [[ANALYZE_AFTER_BULK_ROWS]],
+      );
+    } finally {
+      done();
+    }
+  });
 });

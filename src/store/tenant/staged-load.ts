@@ -2,6 +2,7 @@ import { newId } from '../../ids.ts';
 import type { ObjectDef } from '../../schema/index.ts';
 import type { Statement, SyncDb } from '../db.ts';
 import type { LoadResult, LoadSession, RecordInput, SqlValue } from '../types.ts';
+import { analyzeAfterBulk } from './analyze.ts';
 import type { TenantDialect } from './dialect.ts';
 import { type EncodedRecord, encodeRecord } from './encode.ts';
 import { stageDropSql, stageInsertSql, stageReadSql } from './sql.ts';
@@ -65,7 +66,7 @@ export class StagedLoad implements LoadSession {
     try {
       this.flush();
       const read = this.db.prepare(stageReadSql(this.dialect, this.table)).raw();
-      return this.db.transaction(() => {
+      const loaded = this.db.transaction(() => {
         const stamp = this.stamp();
         const result = { inserted: 0, updated: 0 };
         let last = 0;
@@ -77,6 +78,8 @@ export class StagedLoad implements LoadSession {
         }
         return result;
       }, 'immediate');
+      analyzeAfterBulk(this.db, this.dialect, this.object.name, loaded.inserted + loaded.updated);
+      return loaded;
     } finally {
       this.end();
     }

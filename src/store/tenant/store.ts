@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../../clock.ts';
 import { RecordError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { ANALYZE_AFTER_BULK_ROWS, DEFAULT_TIME_ZONE } from '../../limits.ts';
+import { DEFAULT_TIME_ZONE } from '../../limits.ts';
 import type { ObjectDef } from '../../schema/index.ts';
 import { getObject, objects } from '../../schema/index.ts';
 import { isValidZone } from '../../time/zone.ts';
@@ -15,8 +15,8 @@ import type {
   SqlValue,
   TenantStore,
 } from '../types.ts';
+import { analyzeAfterBulk } from './analyze.ts';
 import { bulkInsertRows, type OpenRowSink } from './bulk.ts';
-import { quoteIdent } from './ddl.ts';
 import { decodeRow } from './decode.ts';
 import type { TenantDialect } from './dialect.ts';
 import { encodeRecord } from './encode.ts';
@@ -182,10 +182,7 @@ export class TenantDataStore implements TenantStore {
   bulkInsert(object: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): number {
     const o = objectOf(object);
     const n = this.write((stamp) => bulkInsertRows(this.writer, this.rowSink, o, columns, rows, stamp));
-    // PostgreSQL plans from statistics that its background analyser gathers only a while later: until
-    // then a freshly filled table looks empty, and a join over it can take minutes instead of seconds.
-    if (this.dialect.name === 'postgres' && n >= ANALYZE_AFTER_BULK_ROWS)
-      this.db.exec(`ANALYZE ${quoteIdent(o.name)}`);
+    analyzeAfterBulk(this.db, this.dialect, o.name, n);
     return n;
   }
 
