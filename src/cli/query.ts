@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveSetting, settingOption } from '../config.ts';
@@ -48,9 +49,12 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      /** Part files of a split export not removed yet: an early exit removes them itself. */
+      const partFiles = new Set<string>();
       // A reader that stops early (`| head`) closes the pipe: that ends the export, as it would any Unix tool.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code !== 'EPIPE') throw e;
+        for (const path of partFiles) rmSync(path, { force: true });
         process.exit(0);
       });
       const location = locationOf(flags);
@@ -69,10 +73,21 @@ export function register(program: Command): void {
         const types = query.columns.map((c) => c.type);
         // A large export on the embedded store is split across threads as the server's jobs are; the
         // parts are temporary files of the tenant's file directory (a server's sweeper removes any a
-        // killed command leaves).
+        // killed command leaves; a closed pipe removes them here).
         const parts =
           store.dialect.name === 'sqlite' && threads > 1 ? new PartThreads({ location }, threads) : undefined;
-        const files = openFileStore(undefined, join(location.dataDir, 'files'));
+        const fileStore = openFileStore(undefined, join(location.dataDir, 'files'));
+        const files = {
+          tempPath(tenantId: string, jobId: string, attempt: number): string {
+            const path = fileStore.tempPath(tenantId, jobId, attempt);
+            partFiles.add(path);
+            return path;
+          },
+          async discard(path: string): Promise<void> {
+            await fileStore.discard(path);
+            partFiles.delete(path);
+          },
+        };
         const task = {
           jobId: randomBytes(16).toString('hex'),
           attempt: 1,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { locationFor, openaqua } from './run.ts';
+import { locationFor, MAIN, openaqua } from './run.ts';
 
 describe('openaqua seed, query and load', () => {
   let dir: string;
@@ -199,6 +200,32 @@ describe('openaqua query of a large table', () => {
     // The parts were temporary files of the tenant's file directory, removed once added.
     const tenants = readdirSync(join(dir, 'files'));
     assert.equal(tenants.length, 1);
+    assert.deepEqual(readdirSync(join(dir, 'files', tenants[0]!)), []);
+  });
+
+  it('removes its part files when the reader closes the pipe early (| head)', async (t) => {
+    if (locationFor(dir).kind !== 'sqlite') {
+      t.skip('on PostgreSQL there are no part threads');
+      return;
+    }
+    const query = 'select Id, ChargeAmount, ChargeDate, Invoice.InvoiceNumber, Account.Name from InvoiceItem';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'query', 'big', query, '--export-threads', '2', '--data', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    // Like `head -1`: the first line, then the pipe is closed.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, stderr);
+    const tenants = readdirSync(join(dir, 'files'));
     assert.deepEqual(readdirSync(join(dir, 'files', tenants[0]!)), []);
   });
 
