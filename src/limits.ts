@@ -114,7 +114,7 @@ export const EXPORT_THREAD_NICE = 10;
 export const PG_COPY_SPLIT_MIN_ROWS = 100_000;
 /** ...or takes at least this many blocks (32 MB), for a table not analysed yet. */
 export const PG_COPY_SPLIT_MIN_BLOCKS = 4096;
-/** A bulk insert of at least this many rows into a PostgreSQL table analyses the table at once. */
+/** A bulk insert or load session of at least this many rows into a PostgreSQL table analyses it at once. */
 export const ANALYZE_AFTER_BULK_ROWS = 10_000;
 /**
  * Bytes read from a result file at a time for a download: large enough that the file and the socket
